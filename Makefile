@@ -1,0 +1,46 @@
+# SoHoa: `make run` starts the workstation; `make test` runs the whole suite. Both set everything up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: run test system system-test venv dev lint translations clean
+
+run: system $(STAMP)
+	$(BIN)/sohoa
+
+test: system-test $(DEVSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+system:
+	@scripts/setup-system.sh run
+
+system-test:
+	@scripts/setup-system.sh test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# Refresh the .ts sources from the code, then compile the .qm catalogues shipped in resources/.
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

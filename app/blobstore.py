@@ -1,0 +1,83 @@
+"""Content-addressed blob store: files named by their SHA-256, each written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from common.atomic import fsync_dir
+
+CHUNK = 1 << 20
+
+
+class BlobStore:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.tmp = self.root / "tmp"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def path(self, digest: str) -> Path:
+        if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+            raise ValueError(f"not a SHA-256 digest: {digest!r}")
+        return self.root / digest[:2] / digest[2:4] / digest
+
+    def exists(self, digest: str) -> bool:
+        return self.path(digest).is_file()
+
+    def _commit(self, tmp_path: Path, digest: str) -> str:
+        final = self.path(digest)
+        if final.exists():
+            tmp_path.unlink()
+            return digest
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp_path, final)
+        fsync_dir(final.parent)
+        return digest
+
+    def put_bytes(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if self.exists(digest):
+            return digest
+        fd, tmp = tempfile.mkstemp(dir=self.tmp, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            return self._commit(Path(tmp), digest)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def put_file(self, src: str | os.PathLike[str]) -> str:
+        """Copy a file in (streaming), returning its digest."""
+        h = hashlib.sha256()
+        fd, tmp = tempfile.mkstemp(dir=self.tmp, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out, open(src, "rb") as inf:
+                while chunk := inf.read(CHUNK):
+                    h.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            return self._commit(Path(tmp), h.hexdigest())
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def read_bytes(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()
+
+    def clean_tmp(self) -> int:
+        """Remove temporary files a crash left behind; returns how many."""
+        n = 0
+        for p in self.tmp.glob("*.part"):
+            with contextlib.suppress(OSError):
+                p.unlink()
+                n += 1
+        return n

@@ -1,0 +1,189 @@
+"""The `sohoa` command line: argument parsing, one place that turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import sys
+
+from app import __version__
+from common.errors import UserError
+
+log = logging.getLogger("sohoa")
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout")
+
+
+def _pin_flags(p: argparse.ArgumentParser, *, required: bool) -> None:
+    g = p.add_mutually_exclusive_group(required=False)
+    g.add_argument("--pin-stdin", action="store_true", help="read the token PIN from the first line of stdin")
+    g.add_argument("--pin-env", metavar="VAR", help="read the token PIN from environment variable VAR")
+    g.add_argument("--pin-pad", action="store_true", help="enter the PIN on the token's own PIN pad")
+    p.set_defaults(pin_required=required)
+
+
+def _token_flags(p: argparse.ArgumentParser, *, module_required: bool) -> None:
+    p.add_argument("--module", required=module_required, help="PKCS#11 module (token driver) file")
+    p.add_argument("--token", help="token label (default: the only token plugged in)")
+    p.add_argument(
+        "--cert", help="certificate label or CKA_ID in hex (default: the only signing certificate)"
+    )
+
+
+def _sign_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--level", choices=["B-B", "B-T", "B-LT", "B-LTA"], help="PAdES level (default: settings)")
+    p.add_argument("--tsa", help="RFC 3161 timestamp server URL (B-T and above)")
+    p.add_argument("--stamp", dest="stamp", action="store_true", default=None, help="draw a visible stamp")
+    p.add_argument("--no-stamp", dest="stamp", action="store_false", help="sign without a visible stamp")
+    p.add_argument("--reason", default="", help="reason for signing")
+    p.add_argument("--location", default=None, help="where the signing takes place")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sohoa",
+        description="SoHoa: digitize paper dossiers into signed, searchable PDF/A.",
+    )
+    parser.add_argument("--version", action="version", version=f"sohoa {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="open the workstation window (the default)")
+
+    p = sub.add_parser("doctor", help="check Tesseract, token drivers, scanners and the workspace")
+    _json_flag(p)
+
+    p = sub.add_parser("ocr", help="images or PDFs to one searchable PDF/A")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p.add_argument("--lang", default=None, help="Tesseract languages (default vie+eng)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--title", default="", help="document title for the PDF/A metadata")
+    _json_flag(p)
+
+    p = sub.add_parser("stitch", help="tiles of a large drawing to one sheet")
+    p.add_argument("tiles", nargs="+", metavar="TILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument("--grid", metavar="ROWSxCOLS")
+    _json_flag(p)
+
+    p = sub.add_parser("tokens", help="tokens and certificates on a PKCS#11 module")
+    p.add_argument("--module", help="PKCS#11 module (default: every known driver found)")
+    _pin_flags(p, required=False)
+    _json_flag(p)
+
+    p = sub.add_parser("sign", help="PAdES-sign PDFs with a token (one login for all)")
+    p.add_argument("inputs", nargs="+", metavar="IN.pdf")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("-o", "--output", metavar="OUT.pdf")
+    out.add_argument("--out-dir", metavar="DIR")
+    _token_flags(p, module_required=True)
+    _pin_flags(p, required=True)
+    _sign_flags(p)
+    _json_flag(p)
+
+    p = sub.add_parser("verify", help="validate every signature of a PDF")
+    p.add_argument("pdf", metavar="PDF")
+    p.add_argument(
+        "--trust", action="append", default=[], metavar="CERT.pem", help="trusted root (repeatable)"
+    )
+    _json_flag(p)
+
+    p = sub.add_parser("dossier", help="dossiers in the workspace")
+    dsub = p.add_subparsers(dest="dossier_command", metavar="ACTION", required=True)
+    q = dsub.add_parser("new", help="create a dossier")
+    q.add_argument("code", nargs="?", help="dossier code (or --code)")
+    q.add_argument("--code", dest="code_opt")
+    q.add_argument("--procedure", default="")
+    q.add_argument("--applicant-name", default="")
+    q.add_argument("--applicant-id", default="")
+    _json_flag(q)
+    q = dsub.add_parser("add", help="import pages into a component of a dossier")
+    q.add_argument("code")
+    q.add_argument("files", nargs="+", metavar="FILE")
+    q.add_argument("--component", required=True, help="component name, e.g. 'Đơn đề nghị'")
+    q.add_argument("--kind", choices=["document", "drawing"], default="document")
+    _json_flag(q)
+    q = dsub.add_parser("show", help="one dossier with its components")
+    q.add_argument("code")
+    _json_flag(q)
+    q = dsub.add_parser("list", help="all dossiers")
+    _json_flag(q)
+    q = dsub.add_parser("process", help="OCR the components' pages into searchable PDF/A")
+    q.add_argument("code")
+    q.add_argument("--component", action="append", help="only this component (repeatable)")
+    q.add_argument("--jobs", type=int, default=None)
+    _json_flag(q)
+    q = dsub.add_parser("sign", help="sign, verify and queue the processed components")
+    q.add_argument("code")
+    q.add_argument("--component", action="append", help="only this component (repeatable)")
+    _token_flags(q, module_required=False)
+    _pin_flags(q, required=True)
+    _sign_flags(q)
+    q.add_argument("--trust", action="append", default=[], metavar="CERT.pem")
+    _json_flag(q)
+
+    p = sub.add_parser("outbox", help="files waiting to be delivered")
+    osub = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
+    q = osub.add_parser("list", help="every item and its state")
+    _json_flag(q)
+    q = osub.add_parser("add", help="queue a signed file after verifying it")
+    q.add_argument("file")
+    q.add_argument("--dossier", required=True)
+    q.add_argument("--component", required=True)
+    q.add_argument("--trust", action="append", default=[], metavar="CERT.pem")
+    _json_flag(q)
+    q = osub.add_parser("retry", help="put failed items back in the queue")
+    _json_flag(q)
+
+    p = sub.add_parser("upload", help="deliver everything due (folder by default)")
+    t = p.add_mutually_exclusive_group()
+    t.add_argument("--folder", metavar="DIR", help="deliver into this folder")
+    t.add_argument("--portal", metavar="URL", help="upload to the central portal")
+    _json_flag(p)
+    return parser
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    from app import i18n
+
+    i18n.install()
+    command = args.command or "gui"
+    if command == "gui":
+        from app.gui.main import run_gui
+
+        return run_gui()
+    from app import commands
+
+    handler = getattr(commands, f"cmd_{command}")
+    try:
+        return handler(args)
+    except UserError as exc:
+        text = i18n.message(exc)
+        if getattr(args, "json", False):
+            print(json.dumps({"ok": False, "error": text, "kind": type(exc).__name__}, ensure_ascii=False))
+        print(f"sohoa: {text}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sohoa: " + i18n.translate("cli", "interrupted"), file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,483 @@
+"""What each `sohoa` verb does: compose the libraries and print results (text or --json)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from app import pipeline
+from app.config import Settings, load_settings
+from app.i18n import translate
+from app.paths import workspace_dir
+from app.workspace import Workspace
+from common.errors import QT_TRANSLATE_NOOP, UserError
+
+
+class UsageError(UserError):
+    context = "cli"
+    template = QT_TRANSLATE_NOOP("cli", "{detail}")
+    exit_code = 2
+
+
+class PinNeeded(UsageError):
+    template = QT_TRANSLATE_NOOP(
+        "cli",
+        "A PIN is needed: pass --pin-stdin or --pin-env VAR (never the PIN itself on the command line).",
+    )
+
+
+class StitchNotYet(UsageError):
+    template = QT_TRANSLATE_NOOP(
+        "cli", "Stitching large drawings is not available yet in this version of SoHoa."
+    )
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _progress(label: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{label} {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _settings() -> tuple[Settings, dict[str, str]]:
+    return load_settings(workspace_dir())
+
+
+def _workspace() -> tuple[Workspace, Settings]:
+    root = workspace_dir()
+    settings, _ = load_settings(root)
+    return Workspace(root), settings
+
+
+def read_pin(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """(PIN, use PIN pad). The PIN is never echoed, logged or kept beyond the session."""
+    if getattr(args, "pin_pad", False):
+        return None, True
+    if getattr(args, "pin_env", None):
+        value = os.environ.get(args.pin_env)
+        if not value:
+            raise UsageError(
+                detail=translate("cli", "Environment variable {var} is empty or not set.").format(
+                    var=args.pin_env
+                )
+            )
+        return value, False
+    if getattr(args, "pin_stdin", False):
+        line = sys.stdin.readline()
+        pin = line.rstrip("\r\n")
+        if not pin:
+            raise PinNeeded()
+        return pin, False
+    if not args.pin_required:
+        return None, False
+    if sys.stdin.isatty():
+        return getpass.getpass(translate("cli", "Token PIN: ")), False
+    raise PinNeeded()
+
+
+# -- doctor -----------------------------------------------------------------------------------
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from app.doctor import format_report, run_doctor
+
+    settings, sources = _settings()
+    report, ok = run_doctor(settings, sources, pipeline.known_modules(settings))
+    if args.json:
+        _print_json(report)
+    else:
+        print(format_report(report))
+    return 0 if ok else 1
+
+
+# -- ocr --------------------------------------------------------------------------------------
+def cmd_ocr(args: argparse.Namespace) -> int:
+    from ocr import OcrOptions, PageSource, ocr_to_pdf
+    from scanner import import_files
+
+    settings, _ = _settings()
+    pages = import_files(args.inputs)
+    sources = [PageSource(p.data, p.dpi, p.rotation, f"{p.source}#{p.index + 1}") for p in pages]
+    jobs = settings.ocr_jobs if args.jobs is None else args.jobs
+    if jobs < 0:
+        raise UsageError(detail="--jobs must be 0 or more")
+    options = OcrOptions(lang=args.lang or settings.ocr_languages, jobs=jobs, title=args.title)
+    result = ocr_to_pdf(sources, args.output, options, progress=_progress("OCR"))
+    data = {
+        "ok": True,
+        "output": str(result.output),
+        "pages": result.pages,
+        "size_bytes": result.size_bytes,
+        "text_runs": result.chars,
+        "lang": options.lang,
+        "failed_pages": result.failed_pages,
+    }
+    if args.json:
+        _print_json(data)
+    else:
+        print(
+            translate("cli", "Wrote {output}: {pages} pages, {size} KB").format(
+                output=result.output, pages=result.pages, size=result.size_bytes // 1024
+            )
+        )
+    return 0
+
+
+# -- stitch -----------------------------------------------------------------------------------
+def cmd_stitch(args: argparse.Namespace) -> int:
+    raise StitchNotYet()
+
+
+# -- tokens and signing -----------------------------------------------------------------------
+def cmd_tokens(args: argparse.Namespace) -> int:
+    from signing import list_tokens
+
+    settings, _ = _settings()
+    modules = [args.module] if args.module else [m.path for m in pipeline.known_modules(settings)]
+    pin, _ = read_pin(args)
+    out = []
+    for module in modules:
+        tokens = list_tokens(module, pin=pin)
+        out.append({"module": module, "tokens": [t.as_dict() for t in tokens]})
+    if args.json:
+        _print_json({"ok": True, "modules": out})
+        return 0
+    if not modules:
+        print(translate("cli", "No token driver found. Pass --module or install your CA's driver."))
+    for entry in out:
+        print(entry["module"])
+        if not entry["tokens"]:
+            print("  " + translate("cli", "(no token plugged in)"))
+        for tok in entry["tokens"]:
+            print(f"  [{tok['label']}] {tok['manufacturer']} {tok['model']} #{tok['serial']}")
+            for cert in tok["certificates"]:
+                if not cert["can_sign"]:
+                    continue
+                state = translate("cli", "EXPIRED") if cert["expired"] else translate("cli", "valid")
+                ident = f" ({cert['citizen_id']})" if cert["citizen_id"] else ""
+                print(
+                    f"    {cert['holder']}{ident} - {cert['issuer']} - {state} "
+                    f"{cert['not_before'][:10]}..{cert['not_after'][:10]} [{cert['label']}]"
+                )
+    return 0
+
+
+def _sign_options(args: argparse.Namespace, settings: Settings):
+    from signing import SignOptions
+
+    level = args.level or settings.sign_level
+    tsa = args.tsa or settings.tsa_url or None
+    try:
+        return SignOptions(
+            level=level,
+            reason=args.reason,
+            stamp=settings.stamp if args.stamp is None else args.stamp,
+            location=settings.sign_location if args.location is None else args.location,
+            tsa_url=tsa,
+        )
+    except ValueError as exc:
+        raise UsageError(detail=str(exc)) from exc
+
+
+def _open_token(args: argparse.Namespace, settings: Settings):
+    from signing import TokenSession
+
+    module = args.module
+    if not module:
+        found = pipeline.known_modules(settings)
+        if not found:
+            raise UsageError(detail=translate("cli", "No token driver found: pass --module."))
+        module = found[0].path
+    pin, pin_pad = read_pin(args)
+    session = TokenSession(module, token_label=args.token)
+    session.login(pin, pin_pad=pin_pad)
+    del pin
+    return session
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from signing import sign_pdfs
+
+    settings, _ = _settings()
+    inputs = [Path(p) for p in args.inputs]
+    if args.output and len(inputs) > 1:
+        raise UsageError(detail=translate("cli", "Several inputs need --out-dir, not -o."))
+    for p in inputs:
+        if not p.is_file():
+            raise UsageError(detail=translate("cli", "{name} does not exist.").format(name=p))
+    if args.output:
+        pairs = [(inputs[0], Path(args.output))]
+    else:
+        out_dir = Path(args.out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        pairs = [(p, out_dir / p.name) for p in inputs]
+    options = _sign_options(args, settings)
+    with _open_token(args, settings) as session:
+        results = sign_pdfs(session, args.cert, pairs, options, progress=_progress("sign"))
+    if args.json:
+        _print_json(
+            {
+                "ok": True,
+                "level": options.level,
+                "signed": [
+                    {
+                        "input": str(r.input),
+                        "output": str(r.output),
+                        "field": r.field,
+                        "signer": r.signer,
+                        "size_bytes": r.size_bytes,
+                    }
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for r in results:
+            print(translate("cli", "Signed {output} ({signer})").format(output=r.output, signer=r.signer))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from signing import verify_pdf
+    from signing.verify import load_trust_roots
+
+    ws_root = workspace_dir()
+    settings, _ = load_settings(ws_root)
+    dirs = [
+        d
+        for d in (pipeline.resources_dir() / "trust", ws_root / "trust", *map(Path, settings.trust_dirs))
+        if d.exists()
+    ]
+    roots = load_trust_roots([*dirs, *args.trust])
+    report = verify_pdf(args.pdf, roots)
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        if not report.signatures:
+            print(translate("cli", "{name}: no signature").format(name=args.pdf))
+        for s in report.signatures:
+            verdict = translate("cli", "VALID") if s.ok else translate("cli", "NOT VALID")
+            print(
+                f"{s.field}: {verdict} - {s.signer}"
+                + (f" ({s.citizen_id})" if s.citizen_id else "")
+                + f" - {s.signing_time or ''}"
+            )
+            for problem in s.problems:
+                print(f"  - {problem}")
+    return 0 if report.ok else 1
+
+
+# -- dossiers ---------------------------------------------------------------------------------
+def _dossier_dict(ws: Workspace, code: str) -> dict:
+    d = ws.dossier(code)
+    comps = []
+    for c in ws.components(code):
+        pages = ws.pages(c.id)
+        arts = {k: ws.latest_artifact(c.id, k) for k in ("ocr_pdf", "signed_pdf")}
+        comps.append(
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "status": c.status,
+                "pages": len(pages),
+                "artifacts": {
+                    k: {"sha256": a.blob, "size": a.size, "path": str(ws.blobs.path(a.blob))}
+                    for k, a in arts.items()
+                    if a is not None
+                },
+            }
+        )
+    return {**d.__dict__, "components": comps}
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    ws, settings = _workspace()
+    with ws:
+        action = args.dossier_command
+        if action == "new":
+            code = args.code or args.code_opt
+            if not code:
+                raise UsageError(detail=translate("cli", "Give the dossier code."))
+            d = ws.create_dossier(
+                code,
+                procedure=args.procedure,
+                applicant_name=args.applicant_name,
+                applicant_id=args.applicant_id,
+            )
+            return _out(
+                args,
+                _dossier_dict(ws, d.code),
+                translate("cli", "Created dossier {code}").format(code=d.code),
+            )
+        if action == "add":
+            ws.dossier(args.code)
+            pages = pipeline.import_into(
+                ws, args.code, args.component, args.files, kind=args.kind, progress=_progress("import")
+            )
+            return _out(
+                args,
+                {"ok": True, "added": len(pages), "dossier": _dossier_dict(ws, args.code)},
+                translate("cli", "Added {n} pages to {component}").format(
+                    n=len(pages), component=args.component
+                ),
+            )
+        if action == "show":
+            data = _dossier_dict(ws, args.code)
+            if args.json:
+                _print_json(data)
+                return 0
+            print(
+                f"{data['code']}  {data['procedure']}  {data['applicant_name']} {data['applicant_id']}  "
+                f"[{data['status']}]"
+            )
+            for c in data["components"]:
+                print(f"  - {c['name']} ({c['kind']}): {c['pages']} pages, {c['status']}")
+            return 0
+        if action == "list":
+            rows = [d.__dict__ for d in ws.dossiers()]
+            if args.json:
+                _print_json(rows)
+                return 0
+            for r in rows:
+                print(f"{r['code']}\t{r['status']}\t{r['applicant_name']}\t{r['procedure']}")
+            return 0
+        comps = _selected_components(ws, args.code, args.component, action)
+        if action == "process":
+            if args.jobs is not None:
+                settings = Settings.from_dict({**settings.to_dict(), "ocr_jobs": args.jobs})
+            done = []
+            for comp in comps:
+                art = pipeline.process_component(ws, comp, settings, progress=_progress(comp.name))
+                done.append(
+                    {
+                        "component": comp.name,
+                        "sha256": art.blob,
+                        "size": art.size,
+                        "path": str(ws.blobs.path(art.blob)),
+                    }
+                )
+            return _out(
+                args,
+                {"ok": True, "processed": done},
+                translate("cli", "Processed {n} components").format(n=len(done)),
+            )
+        if action == "sign":
+            options = _sign_options(args, settings)
+            with _open_token(args, settings) as session:
+                parts = pipeline.sign_components(
+                    ws,
+                    comps,
+                    session,
+                    settings,
+                    cert_label=args.cert,
+                    options=options,
+                    trust=args.trust,
+                    progress=_progress("sign"),
+                )
+            data = {
+                "ok": True,
+                "signed": [
+                    {
+                        "component": p.component.name,
+                        "sha256": p.artifact.blob,
+                        "path": str(ws.blobs.path(p.artifact.blob)),
+                        "outbox_id": p.outbox_id,
+                        "queued": p.newly_queued,
+                        "verify": p.report.as_dict(),
+                    }
+                    for p in parts
+                ],
+            }
+            return _out(args, data, translate("cli", "Signed and queued {n} components").format(n=len(parts)))
+    raise UsageError(detail=f"unknown action {action}")
+
+
+class NothingToDo(UsageError):
+    template = QT_TRANSLATE_NOOP("cli", "Dossier {code} has no component waiting for this step ({step}).")
+
+
+def _selected_components(ws: Workspace, code: str, names: list[str] | None, action: str):
+    """The named components, or by default those waiting for `action` (captured for OCR, processed for signing)."""
+    if names:
+        return [ws.component(code, n) for n in names]
+    waiting = {"process": ("captured",), "sign": ("processed",)}[action]
+    comps = [c for c in ws.components(code) if c.status in waiting]
+    if not comps:
+        raise NothingToDo(code=code, step=action)
+    return comps
+
+
+def _out(args: argparse.Namespace, data, text: str) -> int:
+    if getattr(args, "json", False):
+        _print_json(data)
+    else:
+        print(text)
+    return 0
+
+
+# -- outbox and upload ------------------------------------------------------------------------
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from upload import Outbox
+
+    ws, settings = _workspace()
+    with ws:
+        if args.outbox_command == "add":
+            item_id, created, _report = pipeline.queue_file(
+                ws,
+                Path(args.file),
+                code=args.dossier,
+                component_name=args.component,
+                settings=settings,
+                trust=args.trust,
+            )
+            return _out(
+                args,
+                {"ok": True, "id": item_id, "created": created},
+                translate("cli", "Queued as item {id}").format(id=item_id)
+                if created
+                else translate("cli", "Already queued as item {id}").format(id=item_id),
+            )
+        outbox = Outbox(ws.outbox_path)
+        try:
+            if args.outbox_command == "retry":
+                n = outbox.requeue_failed()
+                return _out(
+                    args, {"ok": True, "requeued": n}, translate("cli", "{n} items queued again").format(n=n)
+                )
+            items = [i.as_dict() for i in outbox.items()]
+        finally:
+            outbox.close()
+    if args.json:
+        _print_json(items)
+        return 0
+    for i in items:
+        err = f"  ({i['last_error']})" if i["last_error"] else ""
+        print(
+            f"{i['id']}\t{i['state']}\t{i['dossier']}\t{i['component']}\t{i['size']}\t{i['sha256'][:12]}{err}"
+        )
+    return 0
+
+
+def cmd_upload(args: argparse.Namespace) -> int:
+    ws, settings = _workspace()
+    with ws:
+        summary = pipeline.upload_due(
+            ws, settings, folder=args.folder, portal=args.portal, progress=_progress("upload")
+        )
+    data = {"ok": True, **summary.as_dict()}
+    return _out(
+        args,
+        data,
+        translate("cli", "Delivered {n} files to {target}").format(
+            n=len(summary.delivered) + len(summary.recovered), target=summary.target
+        ),
+    )

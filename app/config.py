@@ -1,0 +1,129 @@
+"""Settings: a frozen dataclass built from embedded defaults, an admin file and the user's file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common.atomic import write_text_atomic
+from common.errors import QT_TRANSLATE_NOOP, UserError
+
+LANGUAGES = ("vi", "en")
+SIGN_LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+
+
+class ConfigError(UserError):
+    context = "config"
+    template = QT_TRANSLATE_NOOP("config", "Settings file {path}: {detail}")
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: str = "vi"
+    ocr_languages: str = "vie+eng"
+    ocr_jobs: int = 0
+    upload_folder: str = ""  # empty: <workspace>/delivered
+    portal_url: str = ""
+    pkcs11_modules: tuple[str, ...] = ()
+    trust_dirs: tuple[str, ...] = ()
+    sign_level: str = "B-B"
+    tsa_url: str = ""
+    stamp: bool = True
+    sign_location: str = ""
+    agency: str = ""
+    locked: tuple[str, ...] = field(default=())  # keys the admin file fixes
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
+        if self.sign_level not in SIGN_LEVELS:
+            raise ValueError(f"sign_level must be one of {', '.join(SIGN_LEVELS)}")
+        if self.ocr_jobs < 0:
+            raise ValueError("ocr_jobs must be 0 (one per core) or more")
+        if (
+            self.portal_url
+            and not self.portal_url.startswith("https://")
+            and "127.0.0.1" not in self.portal_url
+            and "localhost" not in self.portal_url
+        ):
+            raise ValueError("portal_url must use https://")
+
+    @classmethod
+    def from_dict(cls, data: dict, *, source: str = "") -> Settings:
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ConfigError(path=source, detail=f"unknown setting(s): {', '.join(unknown)}")
+        values = {}
+        for f in dataclasses.fields(cls):
+            if f.name in data:
+                value = data[f.name]
+                if isinstance(value, list):
+                    value = tuple(value)
+                values[f.name] = value
+        try:
+            return cls(**values)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(path=source, detail=str(exc)) from exc
+
+    def to_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
+
+
+def admin_config_paths() -> list[Path]:
+    """Where IT staff put the machine-wide settings file."""
+    env = os.environ.get("SOHOA_ADMIN_CONFIG")
+    if env:
+        return [Path(env)]
+    if os.name == "nt":
+        return [Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "SoHoa" / "settings.json"]
+    return [Path("/etc/sohoa/settings.json")]
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ConfigError(path=str(path), detail=str(exc)) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(path=str(path), detail="expected a JSON object")
+    return data
+
+
+def load_settings(workspace_root: Path) -> tuple[Settings, dict[str, str]]:
+    """Effective settings and, per key, where its value came from ("default", "admin", "user")."""
+    merged: dict = {}
+    sources: dict[str, str] = {}
+    admin: dict = {}
+    for path in admin_config_paths():
+        admin = _read(path)
+        Settings.from_dict(admin, source=str(path))
+        merged.update(admin)
+        sources.update({k: f"admin:{path}" for k in admin})
+    locked = set(admin.get("locked", ())) if admin else set()
+    user_path = workspace_root / "settings.json"
+    user = _read(user_path)
+    Settings.from_dict(user, source=str(user_path))
+    for key, value in user.items():
+        if key in locked or key == "locked":
+            continue
+        merged[key] = value
+        sources[key] = f"user:{user_path}"
+    settings = Settings.from_dict(merged, source="settings")
+    for f in dataclasses.fields(Settings):
+        sources.setdefault(f.name, "default")
+    return settings, sources
+
+
+def save_user_settings(workspace_root: Path, settings: Settings) -> None:
+    """Write the user's settings (not the locked ones) atomically."""
+    data = {k: v for k, v in settings.to_dict().items() if k not in settings.locked and k != "locked"}
+    defaults = Settings().to_dict()
+    data = {k: v for k, v in data.items() if defaults.get(k) != v}
+    write_text_atomic(workspace_root / "settings.json", json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,1 @@
+"""The Qt workstation window; thin over app.pipeline, every slow step on the job runner."""

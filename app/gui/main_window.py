@@ -1,0 +1,273 @@
+"""The main window: today's dossiers, their components, and the actions of the clerk's flow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import pipeline
+from app.config import Settings
+from app.gui.dialogs import ComponentDialog, NewDossierDialog, SignDialog
+from app.gui.models import ComponentModel, DossierModel
+from app.gui.runner import Job, JobRunner
+from app.workspace import Workspace
+from common.errors import UserError
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws: Workspace, settings: Settings) -> None:
+        super().__init__()
+        self.ws = ws
+        self.settings = settings
+        self.runner = JobRunner(self)
+        self.setWindowTitle(self.tr("SoHoa - Dossier digitization"))
+        self.resize(1200, 760)
+
+        self.dossiers = DossierModel(ws, self)
+        self.components = ComponentModel(ws, self)
+        self.dossier_view = self._table(self.dossiers)
+        self.component_view = self._table(self.components)
+        self.dossier_view.selectionModel().currentRowChanged.connect(self._dossier_changed)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        self.dossier_title = QLabel(self.tr("Select a dossier"))
+        self.dossier_title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        right_layout.addWidget(self.dossier_title)
+        right_layout.addWidget(self.component_view)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.dossier_view)
+        splitter.addWidget(right)
+        splitter.setSizes([520, 680])
+        self.setCentralWidget(splitter)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.hide()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.runner.cancel_all)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self._build_actions()
+        self.statusBar().showMessage(self.tr("Workspace: {path}").replace("{path}", str(ws.root)))
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _table(self, model) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.verticalHeader().hide()
+        return view
+
+    def _build_actions(self) -> None:
+        bar = QToolBar(self.tr("Actions"))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(bar)
+        spec = [
+            ("new", self.tr("New dossier"), QKeySequence.StandardKey.New, self.new_dossier),
+            ("import", self.tr("Import pages"), QKeySequence("Ctrl+I"), self.import_pages),
+            ("process", self.tr("OCR"), QKeySequence("Ctrl+R"), self.process),
+            ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.sign),
+            ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.upload),
+        ]
+        self.actions_by_name: dict[str, QAction] = {}
+        for name, text, key, slot in spec:
+            action = QAction(text, self)
+            action.setShortcut(key)
+            action.triggered.connect(slot)
+            bar.addAction(action)
+            self.actions_by_name[name] = action
+
+    # -- selection -------------------------------------------------------------------------------
+    def current_code(self) -> str | None:
+        index = self.dossier_view.currentIndex()
+        d = self.dossiers.dossier_at(index.row()) if index.isValid() else None
+        return d.code if d else None
+
+    def _dossier_changed(self, *_args) -> None:
+        code = self.current_code()
+        self.components.show(code)
+        if code:
+            d = self.ws.dossier(code)
+            self.dossier_title.setText(f"{d.code} - {d.applicant_name} {d.applicant_id}".strip())
+        else:
+            self.dossier_title.setText(self.tr("Select a dossier"))
+
+    def refresh(self) -> None:
+        code = self.current_code()
+        self.dossiers.refresh()
+        if code:
+            for row, d in enumerate(self.dossiers.rows):
+                if d.code == code:
+                    self.dossier_view.selectRow(row)
+        self.components.show(code)
+
+    def select_code(self, code: str) -> None:
+        for row, d in enumerate(self.dossiers.rows):
+            if d.code == code:
+                self.dossier_view.selectRow(row)
+                return
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _error(self, text: str) -> None:
+        QMessageBox.warning(self, self.tr("SoHoa"), text)
+
+    def _need_dossier(self) -> str | None:
+        code = self.current_code()
+        if code is None:
+            self._error(self.tr("Select a dossier first."))
+        return code
+
+    def new_dossier(self) -> None:
+        dlg = NewDossierDialog(self)
+        if dlg.exec() != NewDossierDialog.DialogCode.Accepted:
+            return
+        values = dlg.values()
+        try:
+            self.ws.create_dossier(values.pop("code"), **values)
+        except UserError as exc:
+            from app.i18n import message
+
+            self._error(message(exc))
+            return
+        self.dossiers.refresh()
+        self.dossier_view.selectRow(0)
+
+    def import_pages(self) -> None:
+        code = self._need_dossier()
+        if code is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Pages to import"),
+            str(Path.home()),
+            self.tr("Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)"),
+        )
+        if not files:
+            return
+        dlg = ComponentDialog([c.name for c in self.ws.components(code)], self)
+        if dlg.exec() != ComponentDialog.DialogCode.Accepted:
+            return
+        name, kind = dlg.values()
+        if not name:
+            return
+        self.run_import(code, name, kind, files)
+
+    def run_import(self, code: str, name: str, kind: str, files: list[str]) -> Job:
+        root = self.ws.root
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                return len(
+                    pipeline.import_into(ws, code, name, files, kind=kind, progress=progress, cancel=cancel)
+                )
+
+        return self._start(self.tr("Importing pages"), work)
+
+    def process(self) -> Job | None:
+        code = self._need_dossier()
+        if code is None:
+            return None
+        root, settings = self.ws.root, self.settings
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                comps = [c for c in ws.components(code) if c.status == "captured"]
+                for comp in comps:
+                    pipeline.process_component(ws, comp, settings, progress=progress, cancel=cancel)
+                return len(comps)
+
+        return self._start(self.tr("Recognising text"), work)
+
+    def sign(self) -> Job | None:
+        code = self._need_dossier()
+        if code is None:
+            return None
+        dlg = SignDialog([m.path for m in pipeline.known_modules(self.settings)], self)
+        if dlg.exec() != SignDialog.DialogCode.Accepted:
+            dlg.take_pin()
+            return None
+        module, pin = dlg.module.currentText(), dlg.take_pin()
+        return self.run_sign(code, module, pin)
+
+    def run_sign(self, code: str, module: str, pin: str) -> Job:
+        root, settings = self.ws.root, self.settings
+        secret = [pin]
+
+        def work(progress, cancel):
+            from signing import TokenSession
+
+            try:
+                with Workspace(root) as ws, TokenSession(module) as session:
+                    session.login(secret[0])
+                    comps = [c for c in ws.components(code) if c.status == "processed"]
+                    return len(
+                        pipeline.sign_components(
+                            ws, comps, session, settings, progress=progress, cancel=cancel
+                        )
+                    )
+            finally:
+                secret.clear()
+
+        return self._start(self.tr("Signing"), work)
+
+    def upload(self) -> Job:
+        root, settings = self.ws.root, self.settings
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                summary = pipeline.upload_due(ws, settings, progress=progress, cancel=cancel)
+                return len(summary.delivered)
+
+        return self._start(self.tr("Sending"), work)
+
+    # -- jobs ------------------------------------------------------------------------------------
+    def _start(self, label: str, fn) -> Job:
+        job = self.runner.start(label, fn)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.statusBar().showMessage(label + "...")
+        job.signals.progress.connect(self._on_progress)
+        job.signals.finished.connect(lambda result: self._job_ended(label, None))
+        job.signals.failed.connect(lambda text: self._job_ended(label, text))
+        job.signals.cancelled.connect(lambda: self._job_ended(label, self.tr("Cancelled.")))
+        return job
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _job_ended(self, label: str, error: str | None) -> None:
+        if not self.runner.busy():
+            self.progress.hide()
+            self.cancel_button.hide()
+        self.refresh()
+        if error:
+            self.statusBar().showMessage(f"{label}: {error}")
+            QTimer.singleShot(0, lambda: self._error(error))
+        else:
+            self.statusBar().showMessage(label + ": " + self.tr("done"), 8000)
+
+    def closeEvent(self, event) -> None:
+        self.runner.shutdown()
+        super().closeEvent(event)

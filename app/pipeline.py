@@ -1,0 +1,277 @@
+"""The spine, composed: pages -> OCR'd PDF/A -> signed -> verified -> outbox -> target."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.config import Settings
+from app.paths import resources_dir
+from app.workspace import Artifact, Component, Page, Workspace
+from common.errors import QT_TRANSLATE_NOOP, UserError
+from common.progress import Progress
+from ocr import OcrOptions, PageSource, ocr_to_pdf
+from scanner import import_files
+from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
+from signing.modules import discover_modules
+from signing.verify import VerifyReport, load_trust_roots
+from upload import FolderTarget, Outbox, UploadSummary, run_upload
+from upload.errors import NotImplementedTarget
+
+log = logging.getLogger(__name__)
+
+
+class PipelineError(UserError):
+    context = "pipeline"
+    template = QT_TRANSLATE_NOOP("pipeline", "{detail}")
+    exit_code = 8
+
+
+class NothingToProcess(PipelineError):
+    template = QT_TRANSLATE_NOOP("pipeline", "Component {name} has no pages yet: scan or import them first.")
+
+
+class NotProcessed(PipelineError):
+    template = QT_TRANSLATE_NOOP("pipeline", "Component {name} has not been processed (OCR) yet.")
+
+
+class NotVerified(PipelineError):
+    template = QT_TRANSLATE_NOOP(
+        "pipeline", "{name} was not queued: its signature check failed ({problems})."
+    )
+
+
+def work_dir(ws: Workspace) -> Path:
+    path = ws.root / "work"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def trust_dirs(ws: Workspace, settings: Settings, extra: Sequence[str] = ()) -> list[Path]:
+    """Trust roots: bundled ones, the workspace's own folder, the admin's folders, and `extra`."""
+    dirs = [resources_dir() / "trust", ws.root / "trust", *map(Path, settings.trust_dirs), *map(Path, extra)]
+    return [d for d in dirs if d.exists()]
+
+
+def module_catalog() -> dict:
+    path = resources_dir() / "pkcs11_modules.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def known_modules(settings: Settings) -> list:
+    return discover_modules(module_catalog(), settings.pkcs11_modules)
+
+
+def import_into(
+    ws: Workspace,
+    code: str,
+    component_name: str,
+    files: Sequence[str | Path],
+    *,
+    kind: str = "document",
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Page]:
+    """Read every page of `files` (all or nothing for a bad file) and add them to the component."""
+    component = ws.component(code, component_name, create=True, kind=kind)
+    pages = import_files(files, progress=progress, cancel=cancel)
+    return [
+        ws.add_page(
+            component.id,
+            p.data,
+            fmt=p.fmt,
+            dpi=p.dpi,
+            width=p.width,
+            height=p.height,
+            rotation=p.rotation,
+            source=f"{p.source}#{p.index + 1}",
+        )
+        for p in pages
+    ]
+
+
+def process_component(
+    ws: Workspace,
+    component: Component,
+    settings: Settings,
+    *,
+    title: str = "",
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Artifact:
+    """OCR the component's pages into one searchable PDF/A and store it as its `ocr_pdf` artifact."""
+    pages = ws.pages(component.id)
+    if not pages:
+        raise NothingToProcess(name=component.name)
+    dossier = ws.db["dossiers"].get(component.dossier_id)
+    sources = [PageSource(ws.blobs.read_bytes(p.blob), p.dpi, p.rotation, p.source) for p in pages]
+    options = OcrOptions(
+        lang=settings.ocr_languages,
+        jobs=settings.ocr_jobs,
+        title=title or f"{dossier['code']} - {component.name}",
+        subject=dossier["procedure"],
+        keywords=f"{dossier['code']}; {component.name}",
+    )
+    with tempfile.TemporaryDirectory(dir=work_dir(ws)) as tmp:
+        out = Path(tmp) / "ocr.pdf"
+        result = ocr_to_pdf(sources, out, options, progress=progress, cancel=cancel)
+        return ws.add_artifact(
+            component.id,
+            "ocr_pdf",
+            out,
+            status="processed",
+            meta={"pages": result.pages, "lang": options.lang, "size": result.size_bytes},
+        )
+
+
+@dataclass
+class SignedPart:
+    component: Component
+    artifact: Artifact
+    report: VerifyReport
+    outbox_id: int
+    newly_queued: bool
+
+
+def sign_components(
+    ws: Workspace,
+    components: Sequence[Component],
+    token: TokenSession,
+    settings: Settings,
+    *,
+    cert_label: str | None = None,
+    options: SignOptions | None = None,
+    trust: Sequence[str] = (),
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[SignedPart]:
+    """Sign each component's PDF with a logged-in token, verify it, record it, and queue it."""
+    options = options or SignOptions(
+        level=settings.sign_level,
+        tsa_url=settings.tsa_url or None,
+        stamp=settings.stamp,
+        location=settings.sign_location,
+    )
+    roots = load_trust_roots(trust_dirs(ws, settings, trust))
+    inputs = []
+    for comp in components:
+        art = ws.latest_artifact(comp.id, "signed_pdf") or ws.latest_artifact(comp.id, "ocr_pdf")
+        if art is None:
+            raise NotProcessed(name=comp.name)
+        inputs.append((comp, art))
+    parts: list[SignedPart] = []
+    outbox = Outbox(ws.outbox_path)
+    try:
+        with tempfile.TemporaryDirectory(dir=work_dir(ws)) as tmp:
+            pairs = [(ws.blobs.path(a.blob), Path(tmp) / f"{c.id}.pdf") for c, a in inputs]
+            results = sign_pdfs(token, cert_label, pairs, options, progress=progress, cancel=cancel)
+            for (comp, _), result in zip(inputs, results, strict=False):
+                report = verify_pdf(result.output, roots)
+                if not report.ok:
+                    problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
+                    raise NotVerified(name=comp.name, problems=problems)
+                art = ws.add_artifact(
+                    comp.id,
+                    "signed_pdf",
+                    result.output,
+                    status="signed",
+                    meta={"signer": result.signer, "field": result.field},
+                )
+                parts.append(_queue(ws, outbox, comp, art, report, result.signer))
+    finally:
+        outbox.close()
+    return parts
+
+
+def _queue(
+    ws: Workspace, outbox: Outbox, comp: Component, art: Artifact, report: VerifyReport, signer: str
+) -> SignedPart:
+    dossier = ws.db["dossiers"].get(comp.dossier_id)
+    filename = f"{dossier['code']} - {comp.name}.pdf"
+    item, created = outbox.enqueue(
+        ws.blobs.path(art.blob),
+        dossier=dossier["code"],
+        component=comp.name,
+        signer=signer,
+        filename=filename,
+    )
+    ws.set_component_status(comp.id, "queued")
+    ws.record("outbox.queue", str(comp.id), {"item": item.id, "sha256": item.sha256, "new": created})
+    return SignedPart(comp, art, report, item.id, created)
+
+
+def queue_file(
+    ws: Workspace,
+    path: Path,
+    *,
+    code: str,
+    component_name: str,
+    settings: Settings,
+    trust: Sequence[str] = (),
+) -> tuple[int, bool, VerifyReport]:
+    """Queue an already-signed file for a dossier component, after verifying it."""
+    roots = load_trust_roots(trust_dirs(ws, settings, trust))
+    report = verify_pdf(path, roots)
+    if not report.ok:
+        problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
+        raise NotVerified(name=path.name, problems=problems)
+    ws.dossier(code)
+    comp = ws.component(code, component_name, create=True)
+    art = ws.add_artifact(
+        comp.id,
+        "signed_pdf",
+        path,
+        status="signed",
+        meta={"signer": report.signatures[-1].signer, "imported": path.name},
+    )
+    outbox = Outbox(ws.outbox_path)
+    try:
+        part = _queue(ws, outbox, comp, art, report, report.signatures[-1].signer)
+    finally:
+        outbox.close()
+    return part.outbox_id, part.newly_queued, report
+
+
+def default_upload_folder(ws: Workspace, settings: Settings) -> Path:
+    return Path(settings.upload_folder) if settings.upload_folder else ws.root / "delivered"
+
+
+def upload_due(
+    ws: Workspace,
+    settings: Settings,
+    *,
+    folder: str | None = None,
+    portal: str | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> UploadSummary:
+    """Send everything due to the folder target (the default) or the portal."""
+    if portal or (settings.portal_url and not folder):
+        raise NotImplementedTarget(target=portal or settings.portal_url)
+    target = FolderTarget(folder or default_upload_folder(ws, settings))
+    outbox = Outbox(ws.outbox_path)
+    try:
+        summary = run_upload(outbox, target, progress=progress, cancel=cancel)
+        for item in outbox.items("confirmed"):
+            if item.id in summary.delivered or item.id in summary.recovered:
+                ws.record(
+                    "outbox.delivered",
+                    item.dossier,
+                    {
+                        "item": item.id,
+                        "component": item.component,
+                        "sha256": item.sha256,
+                        "target": target.describe(),
+                    },
+                )
+    finally:
+        outbox.close()
+    return summary

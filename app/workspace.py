@@ -1,0 +1,391 @@
+"""The workspace: dossiers, components, pages and artifacts in SQLite (WAL), files in the blob store."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from app.blobstore import BlobStore
+from common.errors import QT_TRANSLATE_NOOP, UserError
+from common.sqlite import connect, transaction
+
+KINDS = ("document", "drawing")
+
+
+class WorkspaceError(UserError):
+    context = "workspace"
+    template = QT_TRANSLATE_NOOP("workspace", "Workspace error: {detail}")
+    exit_code = 7
+
+
+class DossierNotFound(WorkspaceError):
+    template = QT_TRANSLATE_NOOP("workspace", "There is no dossier with code {code}.")
+
+
+class DossierExists(WorkspaceError):
+    template = QT_TRANSLATE_NOOP("workspace", "A dossier with code {code} already exists.")
+
+
+class ComponentNotFound(WorkspaceError):
+    template = QT_TRANSLATE_NOOP("workspace", "Dossier {code} has no component named {name}.")
+
+
+class WorkspaceNewer(WorkspaceError):
+    template = QT_TRANSLATE_NOOP(
+        "workspace", "This workspace was written by a newer SoHoa (schema {found} > {known}): update SoHoa."
+    )
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE dossiers (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            procedure TEXT NOT NULL DEFAULT '',
+            applicant_name TEXT NOT NULL DEFAULT '',
+            applicant_id TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE components (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'document' CHECK (kind IN ('document', 'drawing')),
+            status TEXT NOT NULL DEFAULT 'empty',
+            position INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (dossier_id, name)
+        )""")
+    db.execute("""
+        CREATE TABLE pages (
+            id INTEGER PRIMARY KEY,
+            component_id INTEGER NOT NULL REFERENCES components(id) ON DELETE CASCADE,
+            blob TEXT NOT NULL,
+            fmt TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            rotation INTEGER NOT NULL DEFAULT 0 CHECK (rotation IN (0, 90, 180, 270)),
+            dpi REAL NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE artifacts (
+            id INTEGER PRIMARY KEY,
+            component_id INTEGER NOT NULL REFERENCES components(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            blob TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        )""")
+    db.execute("CREATE INDEX pages_component ON pages (component_id, position)")
+    db.execute("CREATE INDEX artifacts_component ON artifacts (component_id, kind)")
+    db.execute("CREATE INDEX components_dossier ON components (dossier_id, position)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Dossier:
+    id: int
+    code: str
+    procedure: str
+    applicant_name: str
+    applicant_id: str
+    status: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Component:
+    id: int
+    dossier_id: int
+    name: str
+    kind: str
+    status: str
+    position: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Page:
+    id: int
+    component_id: int
+    blob: str
+    fmt: str
+    position: int
+    rotation: int
+    dpi: float
+    width: int
+    height: int
+    source: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Artifact:
+    id: int
+    component_id: int
+    kind: str
+    blob: str
+    size: int
+    meta: str
+    created_at: str
+
+    @property
+    def meta_dict(self) -> dict:
+        return json.loads(self.meta or "{}")
+
+
+class Workspace:
+    """One counter's working state. Every method is one transaction; safe to kill at any moment."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(self.root, stat.S_IRWXU)  # citizens' personal data: private to the user
+        self.blobs = BlobStore(self.root / "blobs")
+        self.blobs.clean_tmp()
+        self.db = sqlite_utils.Database(connect(self.root / "workspace.sqlite"))
+        self._migrate()
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.root / "outbox.sqlite"
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        found = self.schema_version()
+        if found > SCHEMA_VERSION:
+            raise WorkspaceNewer(found=found, known=SCHEMA_VERSION)
+        for version in range(found, SCHEMA_VERSION):
+            with transaction(self.db.conn):
+                MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version={version + 1}")
+
+    def check_integrity(self) -> list[str]:
+        """SQLite's own integrity check plus a check that every referenced blob exists."""
+        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
+        for table in ("pages", "artifacts"):
+            for (digest,) in self.db.execute(f"SELECT blob FROM {table}").fetchall():
+                if not self.blobs.exists(digest):
+                    problems.append(f"{table}: missing blob {digest}")
+        return problems
+
+    # -- dossiers -------------------------------------------------------------------------------
+    def create_dossier(
+        self,
+        code: str,
+        *,
+        procedure: str = "",
+        applicant_name: str = "",
+        applicant_id: str = "",
+        actor: str = "",
+    ) -> Dossier:
+        code = code.strip()
+        if not code:
+            raise WorkspaceError(detail="empty dossier code")
+        now = now_iso()
+        with transaction(self.db.conn):
+            try:
+                self.db.execute(
+                    "INSERT INTO dossiers (code, procedure, applicant_name, applicant_id, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [code, procedure, applicant_name, applicant_id, now, now],
+                )
+            except sqlite3.IntegrityError as exc:
+                raise DossierExists(code=code) from exc
+            self._event("dossier.create", code, {"procedure": procedure}, actor)
+        return self.dossier(code)
+
+    def dossier(self, code: str) -> Dossier:
+        rows = list(self.db["dossiers"].rows_where("code = ?", [code]))
+        if not rows:
+            raise DossierNotFound(code=code)
+        return Dossier(**rows[0])
+
+    def dossiers(self) -> list[Dossier]:
+        return [Dossier(**r) for r in self.db["dossiers"].rows_where(order_by="created_at DESC, id DESC")]
+
+    def update_dossier(self, code: str, **fields: str) -> Dossier:
+        allowed = {"procedure", "applicant_name", "applicant_id", "status"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise WorkspaceError(detail=f"unknown dossier field(s): {', '.join(sorted(unknown))}")
+        d = self.dossier(code)
+        with transaction(self.db.conn):
+            self.db["dossiers"].update(d.id, {**fields, "updated_at": now_iso()})
+        return self.dossier(code)
+
+    # -- components -----------------------------------------------------------------------------
+    def component(self, code: str, name: str, *, create: bool = False, kind: str = "document") -> Component:
+        d = self.dossier(code)
+        rows = list(self.db["components"].rows_where("dossier_id = ? AND name = ?", [d.id, name]))
+        if rows:
+            return Component(**rows[0])
+        if not create:
+            raise ComponentNotFound(code=code, name=name)
+        if kind not in KINDS:
+            raise WorkspaceError(detail=f"component kind must be one of {', '.join(KINDS)}")
+        now = now_iso()
+        with transaction(self.db.conn):
+            pos = self.db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM components WHERE dossier_id = ?", [d.id]
+            ).fetchone()[0]
+            self.db.execute(
+                "INSERT INTO components (dossier_id, name, kind, position, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [d.id, name, kind, pos, now, now],
+            )
+        return self.component(code, name)
+
+    def component_by_id(self, component_id: int) -> Component:
+        return Component(**self.db["components"].get(component_id))
+
+    def components(self, code: str) -> list[Component]:
+        d = self.dossier(code)
+        return [
+            Component(**r)
+            for r in self.db["components"].rows_where("dossier_id = ?", [d.id], order_by="position")
+        ]
+
+    def set_component_status(self, component_id: int, status: str) -> None:
+        with transaction(self.db.conn):
+            self.db["components"].update(component_id, {"status": status, "updated_at": now_iso()})
+
+    # -- pages ----------------------------------------------------------------------------------
+    def add_page(
+        self,
+        component_id: int,
+        data: bytes,
+        *,
+        fmt: str,
+        dpi: float,
+        width: int,
+        height: int,
+        rotation: int = 0,
+        source: str = "",
+        actor: str = "",
+    ) -> Page:
+        """Store the page's bytes first (durable), then its row: a crash never leaves a row without a file."""
+        digest = self.blobs.put_bytes(data)
+        with transaction(self.db.conn):
+            pos = self.db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM pages WHERE component_id = ?", [component_id]
+            ).fetchone()[0]
+            cur = self.db.execute(
+                "INSERT INTO pages (component_id, blob, fmt, position, rotation, dpi, width, height, source,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [component_id, digest, fmt, pos, rotation % 360, dpi, width, height, source, now_iso()],
+            )
+            self.db.execute(
+                "UPDATE components SET status = 'captured', updated_at = ? WHERE id = ?",
+                [now_iso(), component_id],
+            )
+            self._event("page.capture", str(component_id), {"blob": digest, "source": source}, actor)
+        return Page(**self.db["pages"].get(cur.lastrowid))
+
+    def pages(self, component_id: int) -> list[Page]:
+        return [
+            Page(**r)
+            for r in self.db["pages"].rows_where("component_id = ?", [component_id], order_by="position")
+        ]
+
+    def rotate_page(self, page_id: int, degrees: int) -> Page:
+        page = Page(**self.db["pages"].get(page_id))
+        with transaction(self.db.conn):
+            self.db["pages"].update(page_id, {"rotation": (page.rotation + degrees) % 360})
+        return Page(**self.db["pages"].get(page_id))
+
+    # -- artifacts ------------------------------------------------------------------------------
+    def add_artifact(
+        self,
+        component_id: int,
+        kind: str,
+        path: str | os.PathLike[str],
+        *,
+        meta: dict | None = None,
+        status: str | None = None,
+        actor: str = "",
+    ) -> Artifact:
+        """Copy a produced file into the blob store and record it (and the component's new status)."""
+        digest = self.blobs.put_file(path)
+        size = self.blobs.path(digest).stat().st_size
+        with transaction(self.db.conn):
+            cur = self.db.execute(
+                "INSERT INTO artifacts (component_id, kind, blob, size, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [component_id, kind, digest, size, json.dumps(meta or {}, ensure_ascii=False), now_iso()],
+            )
+            if status:
+                self.db.execute(
+                    "UPDATE components SET status = ?, updated_at = ? WHERE id = ?",
+                    [status, now_iso(), component_id],
+                )
+            self._event(f"artifact.{kind}", str(component_id), {"blob": digest, **(meta or {})}, actor)
+        return Artifact(**self.db["artifacts"].get(cur.lastrowid))
+
+    def latest_artifact(self, component_id: int, kind: str) -> Artifact | None:
+        rows = list(
+            self.db["artifacts"].rows_where(
+                "component_id = ? AND kind = ?", [component_id, kind], order_by="id DESC", limit=1
+            )
+        )
+        return Artifact(**rows[0]) if rows else None
+
+    # -- audit ----------------------------------------------------------------------------------
+    def _event(self, action: str, subject: str, detail: dict, actor: str) -> None:
+        self.db.execute(
+            "INSERT INTO events (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            [now_iso(), actor, action, subject, json.dumps(detail, ensure_ascii=False)],
+        )
+
+    def record(self, action: str, subject: str, detail: dict | None = None, actor: str = "") -> None:
+        with transaction(self.db.conn):
+            self._event(action, subject, detail or {}, actor)
+
+    def events(self, limit: int = 200) -> list[dict]:
+        return list(self.db["events"].rows_where(order_by="id DESC", limit=limit))

@@ -1,0 +1,1 @@
+"""Small pieces shared by every SoHoa library: user-facing errors, atomic files, progress and cancel."""

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Install the system packages SoHoa needs, if missing. Debian/Ubuntu: apt-get (as root, or with sudo).
+# Elsewhere, or without the rights to install, it says exactly what is missing and exits non-zero.
+#   scripts/setup-system.sh run    what the app needs
+#   scripts/setup-system.sh test   plus what the test suite needs
+set -u
+mode=${1:-run}
+
+# package : a file or command that shows it is installed
+need=(
+  "tesseract-ocr:/usr/bin/tesseract"
+  "tesseract-ocr-vie:/usr/share/tesseract-ocr/*/tessdata/vie.traineddata"
+  "tesseract-ocr-eng:/usr/share/tesseract-ocr/*/tessdata/eng.traineddata"
+  "tesseract-ocr-osd:/usr/share/tesseract-ocr/*/tessdata/osd.traineddata"
+  "softhsm2:/usr/bin/softhsm2-util"
+  "sane-utils:/usr/bin/scanimage"
+  "libsane1:/usr/lib/*/libsane.so.1"
+  "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+  "libegl1:/usr/lib/*/libEGL.so.1"
+  "libgl1:/usr/lib/*/libGL.so.1"
+  "libfontconfig1:/usr/lib/*/libfontconfig.so.1"
+  "libxkbcommon0:/usr/lib/*/libxkbcommon.so.0"
+  "libxkbcommon-x11-0:/usr/lib/*/libxkbcommon-x11.so.0"
+  "libglib2.0-0:/usr/lib/*/libglib-2.0.so.0"
+  "libdbus-1-3:/usr/lib/*/libdbus-1.so.3"
+  "libxcb-cursor0:/usr/lib/*/libxcb-cursor.so.0"
+)
+if [ "$mode" = test ]; then
+  need+=(
+    "poppler-utils:/usr/bin/pdftotext"
+    "xvfb:/usr/bin/Xvfb"
+  )
+fi
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  need+=("python3-venv:/nonexistent-python3-venv")
+fi
+
+missing=()
+for entry in "${need[@]}"; do
+  pkg=${entry%%:*}
+  probe=${entry#*:}
+  # shellcheck disable=SC2086
+  if ! compgen -G $probe >/dev/null 2>&1; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "SoHoa needs these system packages: ${missing[*]}"
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "This is not a Debian/Ubuntu system: install the equivalents of the packages above, then run make again." >&2
+  exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "Run as root, or install sudo, or ask your administrator to run:" >&2
+  echo "  apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get install -y --no-install-recommends "${missing[@]}"; then
+  $sudo apt-get update -qq && $sudo apt-get install -y --no-install-recommends "${missing[@]}" || {
+    echo "Could not install: ${missing[*]}. Install them by hand and run make again." >&2
+    exit 1
+  }
+fi

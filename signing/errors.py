@@ -1,0 +1,76 @@
+"""Errors raised while talking to tokens, signing or validating. Never carry a PIN."""
+
+from common.errors import QT_TRANSLATE_NOOP, UserError
+
+
+class SigningError(UserError):
+    """Base of signing errors."""
+
+    context = "signing"
+    template = QT_TRANSLATE_NOOP("signing", "Signing failed: {detail}")
+    exit_code = 5
+
+
+class ModuleNotFound(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The token driver {module} cannot be loaded ({detail}). Install the driver from your CA."
+    )
+
+
+class TokenNotFound(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "No token {label} is plugged in. Insert the USB token and try again."
+    )
+
+
+class WrongPin(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The PIN is wrong. The token locks itself after too many wrong PINs: check it before trying again.",
+    )
+
+
+class WrongPinCountLow(WrongPin):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The PIN is wrong and few tries are left before the token locks itself."
+    )
+
+
+class WrongPinFinalTry(WrongPin):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The PIN is wrong. Only one try is left: a further wrong PIN locks the token."
+    )
+
+
+class PinLocked(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The token's PIN is locked after too many wrong tries. Ask your CA to unlock it."
+    )
+
+
+class TokenRemoved(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The token was removed or stopped answering ({detail}). Files already signed stay signed; "
+        "insert it and sign the rest again.",
+    )
+
+
+class CertificateNotFound(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "No certificate {label} with a private key was found on the token."
+    )
+
+
+class CertificateExpired(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The certificate of {holder} is not valid now (valid {not_before} to {not_after})."
+    )
+
+
+class BadPdf(SigningError):
+    template = QT_TRANSLATE_NOOP("signing", "{name} cannot be signed: it is not a readable PDF ({detail}).")
+
+
+class VerifyFailed(SigningError):
+    template = QT_TRANSLATE_NOOP("signing", "{name}: the signature check failed: {detail}")
