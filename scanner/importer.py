@@ -25,6 +25,7 @@ PDF_RENDER_DPI = 300.0
 _PLAUSIBLE_DPI = (100.0, 2400.0)
 _EXIF_ROTATION = {3: 180, 6: 90, 8: 270}
 _PDF_MAGIC = b"%PDF-"
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def _open_image(path: Path, data: bytes) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise TooLarge(name=path.name, pixels="?", limit=MAX_PIXELS // 1_000_000) from exc
     except UnidentifiedImageError as exc:
+        if data.startswith(_IMAGE_MAGIC):
+            raise UnreadableFile(name=path.name, detail="damaged header") from exc
         raise UnsupportedFormat(name=path.name) from exc
 
 

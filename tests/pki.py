@@ -97,6 +97,7 @@ def make_token(
     cert_label: str = "Nguyen Thi Hong Nhung",
     key_label: str | None = None,
     validity_days: int = 365,
+    cert_id_differs: bool = False,
 ) -> TestToken:
     """Initialise a SoftHSM2 token under `workdir` and put a citizen's key and certificates on it.
 
@@ -108,7 +109,8 @@ def make_token(
     tokdir = workdir / "tokens"
     tokdir.mkdir(parents=True, exist_ok=True)
     conf = workdir / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tokdir}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    if not conf.exists():
+        conf.write_text(f"directories.tokendir = {tokdir}\nobjectstore.backend = file\nlog.level = ERROR\n")
     os.environ["SOFTHSM2_CONF"] = str(conf)
     so_pin = "87654321"
     subprocess.run(
@@ -125,6 +127,7 @@ def make_token(
     ca = _ca_cert(ca_name, root_name, ca_key.public_key(), root_key, path_len=0)
 
     lib = pkcs11.lib(module)
+    lib.reinitialize()  # see tokens made since this process first loaded the module
     token = lib.get_token(token_label=label)
     key_id = os.urandom(8)
     with token.open(rw=True, user_pin=pin) as session:
@@ -158,7 +161,8 @@ def make_token(
             )
             .sign(ca_key, hashes.SHA256())
         )
-        for cert, lbl, cid in ((leaf, cert_label, key_id), (ca, "SoHoa Test Issuing CA", os.urandom(8))):
+        leaf_id = os.urandom(8) if cert_id_differs else key_id
+        for cert, lbl, cid in ((leaf, cert_label, leaf_id), (ca, "SoHoa Test Issuing CA", os.urandom(8))):
             der = cert.public_bytes(serialization.Encoding.DER)
             session.create_object(
                 {
@@ -173,8 +177,8 @@ def make_token(
                     Attribute.VALUE: der,
                 }
             )
-    root_pem = workdir / "root.pem"
+    root_pem = workdir / f"{label}-root.pem"
     root_pem.write_bytes(root.public_bytes(serialization.Encoding.PEM))
-    issuing_pem = workdir / "issuing.pem"
+    issuing_pem = workdir / f"{label}-issuing.pem"
     issuing_pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     return TestToken(module, conf, label, pin, so_pin, root_pem, issuing_pem, holder, citizen_id, cert_label)

@@ -1,0 +1,596 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>ComponentDialog</name>
+    <message>
+        <source>Import pages</source>
+        <translation>Nhập trang</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Văn bản</translation>
+    </message>
+    <message>
+        <source>Drawing</source>
+        <translation>Bản vẽ</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Thành phần</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+</context>
+<context>
+    <name>ComponentModel</name>
+    <message>
+        <source>Drawing</source>
+        <translation>Bản vẽ</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Văn bản</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Thành phần</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>Số trang</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+</context>
+<context>
+    <name>DossierModel</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Citizen ID</source>
+        <translation>Số định danh</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>SoHoa - Dossier digitization</source>
+        <translation>SoHoa - Số hóa hồ sơ</translation>
+    </message>
+    <message>
+        <source>Select a dossier</source>
+        <translation>Chọn một hồ sơ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Workspace: {path}</source>
+        <translation>Thư mục làm việc: {path}</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>Thao tác</translation>
+    </message>
+    <message>
+        <source>New dossier</source>
+        <translation>Hồ sơ mới</translation>
+    </message>
+    <message>
+        <source>Import pages</source>
+        <translation>Nhập trang</translation>
+    </message>
+    <message>
+        <source>OCR</source>
+        <translation>Nhận dạng chữ</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>Ký số</translation>
+    </message>
+    <message>
+        <source>Upload all</source>
+        <translation>Gửi tất cả</translation>
+    </message>
+    <message>
+        <source>SoHoa</source>
+        <translation>SoHoa</translation>
+    </message>
+    <message>
+        <source>Select a dossier first.</source>
+        <translation>Hãy chọn một hồ sơ trước.</translation>
+    </message>
+    <message>
+        <source>Pages to import</source>
+        <translation>Chọn trang cần nhập</translation>
+    </message>
+    <message>
+        <source>Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</source>
+        <translation>Bản quét (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</translation>
+    </message>
+    <message>
+        <source>Importing pages</source>
+        <translation>Đang nhập trang</translation>
+    </message>
+    <message>
+        <source>Recognising text</source>
+        <translation>Đang nhận dạng chữ</translation>
+    </message>
+    <message>
+        <source>Signing</source>
+        <translation>Đang ký số</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Đã hủy.</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>xong</translation>
+    </message>
+</context>
+<context>
+    <name>NewDossierDialog</name>
+    <message>
+        <source>New dossier</source>
+        <translation>Hồ sơ mới</translation>
+    </message>
+    <message>
+        <source>Type or scan the receipt&apos;s code</source>
+        <translation>Gõ hoặc quét mã trên giấy biên nhận</translation>
+    </message>
+    <message>
+        <source>12-digit citizen ID number</source>
+        <translation>Số định danh cá nhân 12 chữ số</translation>
+    </message>
+    <message>
+        <source>Dossier code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Citizen ID</source>
+        <translation>Số định danh</translation>
+    </message>
+</context>
+<context>
+    <name>SignDialog</name>
+    <message>
+        <source>Sign</source>
+        <translation>Ký số</translation>
+    </message>
+    <message>
+        <source>The selected components will be signed, checked and queued for sending.</source>
+        <translation>Các thành phần đã chọn sẽ được ký số, kiểm tra chữ ký và đưa vào hàng chờ gửi.</translation>
+    </message>
+    <message>
+        <source>Token driver</source>
+        <translation>Trình điều khiển token</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>Mã PIN</translation>
+    </message>
+</context>
+<context>
+    <name>cli</name>
+    <message>
+        <source>interrupted</source>
+        <translation>đã dừng theo yêu cầu</translation>
+    </message>
+    <message>
+        <source>{detail}</source>
+        <translation>{detail}</translation>
+    </message>
+    <message>
+        <source>A PIN is needed: pass --pin-stdin or --pin-env VAR (never the PIN itself on the command line).</source>
+        <translation>Cần mã PIN: dùng --pin-stdin hoặc --pin-env BIẾN (không bao giờ ghi mã PIN trên dòng lệnh).</translation>
+    </message>
+    <message>
+        <source>Stitching large drawings is not available yet in this version of SoHoa.</source>
+        <translation>Phiên bản SoHoa này chưa hỗ trợ ghép bản vẽ khổ lớn.</translation>
+    </message>
+    <message>
+        <source>Environment variable {var} is empty or not set.</source>
+        <translation>Biến môi trường {var} trống hoặc chưa được đặt.</translation>
+    </message>
+    <message>
+        <source>Token PIN: </source>
+        <translation>Mã PIN của token: </translation>
+    </message>
+    <message>
+        <source>Wrote {output}: {pages} pages, {size} KB</source>
+        <translation>Đã ghi {output}: {pages} trang, {size} KB</translation>
+    </message>
+    <message>
+        <source>No token driver found. Pass --module or install your CA&apos;s driver.</source>
+        <translation>Không tìm thấy trình điều khiển token. Dùng --module hoặc cài trình điều khiển của nhà cung cấp chữ ký số.</translation>
+    </message>
+    <message>
+        <source>(no token plugged in)</source>
+        <translation>(chưa cắm token)</translation>
+    </message>
+    <message>
+        <source>EXPIRED</source>
+        <translation>HẾT HẠN</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>còn hiệu lực</translation>
+    </message>
+    <message>
+        <source>No token driver found: pass --module.</source>
+        <translation>Không tìm thấy trình điều khiển token: dùng --module.</translation>
+    </message>
+    <message>
+        <source>Several inputs need --out-dir, not -o.</source>
+        <translation>Nhiều tệp đầu vào cần --out-dir, không dùng -o.</translation>
+    </message>
+    <message>
+        <source>{name} does not exist.</source>
+        <translation>{name} không tồn tại.</translation>
+    </message>
+    <message>
+        <source>Signed {output} ({signer})</source>
+        <translation>Đã ký {output} ({signer})</translation>
+    </message>
+    <message>
+        <source>{name}: no signature</source>
+        <translation>{name}: không có chữ ký</translation>
+    </message>
+    <message>
+        <source>VALID</source>
+        <translation>HỢP LỆ</translation>
+    </message>
+    <message>
+        <source>NOT VALID</source>
+        <translation>KHÔNG HỢP LỆ</translation>
+    </message>
+    <message>
+        <source>Give the dossier code.</source>
+        <translation>Hãy nhập mã hồ sơ.</translation>
+    </message>
+    <message>
+        <source>Created dossier {code}</source>
+        <translation>Đã tạo hồ sơ {code}</translation>
+    </message>
+    <message>
+        <source>Added {n} pages to {component}</source>
+        <translation>Đã thêm {n} trang vào {component}</translation>
+    </message>
+    <message>
+        <source>Processed {n} components</source>
+        <translation>Đã xử lý {n} thành phần</translation>
+    </message>
+    <message>
+        <source>Signed and queued {n} components</source>
+        <translation>Đã ký và đưa {n} thành phần vào hàng chờ gửi</translation>
+    </message>
+    <message>
+        <source>Dossier {code} has no component waiting for this step ({step}).</source>
+        <translation>Hồ sơ {code} không có thành phần nào đang chờ bước này ({step}).</translation>
+    </message>
+    <message>
+        <source>Queued as item {id}</source>
+        <translation>Đã đưa vào hàng chờ, mục {id}</translation>
+    </message>
+    <message>
+        <source>Already queued as item {id}</source>
+        <translation>Đã có trong hàng chờ, mục {id}</translation>
+    </message>
+    <message>
+        <source>{n} items queued again</source>
+        <translation>Đã đưa lại {n} mục vào hàng chờ</translation>
+    </message>
+    <message>
+        <source>Delivered {n} files to {target}</source>
+        <translation>Đã chuyển {n} tệp tới {target}</translation>
+    </message>
+</context>
+<context>
+    <name>config</name>
+    <message>
+        <source>Settings file {path}: {detail}</source>
+        <translation>Tệp cấu hình {path}: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>doctor</name>
+    <message>
+        <source>Tesseract {version}: languages {langs}</source>
+        <translation>Tesseract {version}: ngôn ngữ {langs}</translation>
+    </message>
+    <message>
+        <source>Tesseract: PROBLEM: {detail}</source>
+        <translation>Tesseract: CÓ LỖI: {detail}</translation>
+    </message>
+    <message>
+        <source>Token drivers (PKCS#11): {n} found</source>
+        <translation>Trình điều khiển token (PKCS#11): tìm thấy {n}</translation>
+    </message>
+    <message>
+        <source>Scanners (SANE): {n} found</source>
+        <translation>Máy quét (SANE): tìm thấy {n}</translation>
+    </message>
+    <message>
+        <source>Scanners (SANE): not installed</source>
+        <translation>Máy quét (SANE): chưa cài đặt</translation>
+    </message>
+    <message>
+        <source>Workspace: {path}</source>
+        <translation>Thư mục làm việc: {path}</translation>
+    </message>
+    <message>
+        <source>(NOT WRITABLE)</source>
+        <translation>(KHÔNG GHI ĐƯỢC)</translation>
+    </message>
+    <message>
+        <source>Everything needed is in place.</source>
+        <translation>Đã có đủ mọi thứ cần thiết.</translation>
+    </message>
+    <message>
+        <source>Something essential is missing (see above).</source>
+        <translation>Thiếu thành phần thiết yếu (xem ở trên).</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Something went wrong: {detail}</source>
+        <translation>Đã xảy ra lỗi: {detail}</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Đã hủy.</translation>
+    </message>
+</context>
+<context>
+    <name>gui</name>
+    <message>
+        <source>No display found, so the window cannot open. SoHoa also works without a window:
+  sohoa doctor                     check the installation
+  sohoa dossier new CODE           create a dossier
+  sohoa dossier add CODE FILES --component NAME
+  sohoa dossier process CODE       OCR
+  sohoa dossier sign CODE --module LIB --pin-stdin
+  sohoa upload                     deliver the outbox
+Run &apos;sohoa --help&apos; for every command, or start a display (e.g. xvfb-run sohoa).</source>
+        <translation>Không tìm thấy màn hình nên không mở được cửa sổ. SoHoa vẫn dùng được không cần cửa sổ:
+  sohoa doctor                     kiểm tra cài đặt
+  sohoa dossier new MÃ             tạo hồ sơ
+  sohoa dossier add MÃ TỆP --component TÊN
+  sohoa dossier process MÃ         nhận dạng chữ (OCR)
+  sohoa dossier sign MÃ --module THƯ_VIỆN --pin-stdin
+  sohoa upload                     gửi hàng chờ
+Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (ví dụ xvfb-run sohoa).</translation>
+    </message>
+</context>
+<context>
+    <name>ocr</name>
+    <message>
+        <source>Text recognition failed: {detail}</source>
+        <translation>Nhận dạng chữ thất bại: {detail}</translation>
+    </message>
+    <message>
+        <source>Tesseract OCR is not installed or not found ({detail}). Install it, e.g. &apos;apt install tesseract-ocr&apos;.</source>
+        <translation>Chưa cài hoặc không tìm thấy Tesseract OCR ({detail}). Hãy cài đặt, ví dụ &apos;apt install tesseract-ocr&apos;.</translation>
+    </message>
+    <message>
+        <source>Tesseract has no data for language(s) {missing}. Install them, e.g. &apos;apt install tesseract-ocr-vie&apos;.</source>
+        <translation>Tesseract chưa có dữ liệu ngôn ngữ {missing}. Hãy cài đặt, ví dụ &apos;apt install tesseract-ocr-vie&apos;.</translation>
+    </message>
+    <message>
+        <source>Page {page} could not be processed: {detail}</source>
+        <translation>Không xử lý được trang {page}: {detail}</translation>
+    </message>
+    <message>
+        <source>There are no pages to process.</source>
+        <translation>Không có trang nào để xử lý.</translation>
+    </message>
+</context>
+<context>
+    <name>pipeline</name>
+    <message>
+        <source>{detail}</source>
+        <translation>{detail}</translation>
+    </message>
+    <message>
+        <source>Component {name} has no pages yet: scan or import them first.</source>
+        <translation>Thành phần {name} chưa có trang nào: hãy quét hoặc nhập trang trước.</translation>
+    </message>
+    <message>
+        <source>Component {name} has not been processed (OCR) yet.</source>
+        <translation>Thành phần {name} chưa được nhận dạng chữ (OCR).</translation>
+    </message>
+    <message>
+        <source>{name} was not queued: its signature check failed ({problems}).</source>
+        <translation>{name} chưa được đưa vào hàng chờ: kiểm tra chữ ký không đạt ({problems}).</translation>
+    </message>
+</context>
+<context>
+    <name>scanner</name>
+    <message>
+        <source>Capture failed: {detail}</source>
+        <translation>Quét/nhập trang thất bại: {detail}</translation>
+    </message>
+    <message>
+        <source>Cannot read {name}: the file is damaged or not an image or PDF ({detail}).</source>
+        <translation>Không đọc được {name}: tệp bị hỏng hoặc không phải ảnh hay PDF ({detail}).</translation>
+    </message>
+    <message>
+        <source>{name} is empty (0 bytes): scan or copy it again.</source>
+        <translation>{name} rỗng (0 byte): hãy quét hoặc sao chép lại.</translation>
+    </message>
+    <message>
+        <source>{name} is too large ({pixels} megapixels, the limit is {limit}): scan it at a lower resolution.</source>
+        <translation>{name} quá lớn ({pixels} megapixel, giới hạn là {limit}): hãy quét ở độ phân giải thấp hơn.</translation>
+    </message>
+    <message>
+        <source>{name} is protected by a password: ask for an unprotected copy or print and scan it.</source>
+        <translation>{name} được bảo vệ bằng mật khẩu: hãy xin bản không có mật khẩu hoặc in ra rồi quét.</translation>
+    </message>
+    <message>
+        <source>{name} is not a supported file (PNG, JPEG, TIFF or PDF are accepted).</source>
+        <translation>{name} không phải tệp được hỗ trợ (chấp nhận PNG, JPEG, TIFF hoặc PDF).</translation>
+    </message>
+</context>
+<context>
+    <name>signing</name>
+    <message>
+        <source>Signing failed: {detail}</source>
+        <translation>Ký số thất bại: {detail}</translation>
+    </message>
+    <message>
+        <source>The token driver {module} cannot be loaded ({detail}). Install the driver from your CA.</source>
+        <translation>Không nạp được trình điều khiển token {module} ({detail}). Hãy cài trình điều khiển của nhà cung cấp chữ ký số.</translation>
+    </message>
+    <message>
+        <source>No token {label} is plugged in. Insert the USB token and try again.</source>
+        <translation>Chưa cắm token {label}. Hãy cắm USB token rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The PIN is wrong. The token locks itself after too many wrong PINs: check it before trying again.</source>
+        <translation>Mã PIN sai. Token sẽ tự khóa nếu nhập sai quá nhiều lần: hãy kiểm tra kỹ trước khi thử lại.</translation>
+    </message>
+    <message>
+        <source>The PIN is wrong and few tries are left before the token locks itself.</source>
+        <translation>Mã PIN sai và chỉ còn ít lần thử trước khi token tự khóa.</translation>
+    </message>
+    <message>
+        <source>The PIN is wrong. Only one try is left: a further wrong PIN locks the token.</source>
+        <translation>Mã PIN sai. Chỉ còn một lần thử: nhập sai thêm một lần nữa token sẽ bị khóa.</translation>
+    </message>
+    <message>
+        <source>The token&apos;s PIN is locked after too many wrong tries. Ask your CA to unlock it.</source>
+        <translation>Mã PIN của token đã bị khóa do nhập sai quá nhiều lần. Hãy liên hệ nhà cung cấp chữ ký số để mở khóa.</translation>
+    </message>
+    <message>
+        <source>The token was removed or stopped answering ({detail}). Files already signed stay signed; insert it and sign the rest again.</source>
+        <translation>Token đã bị rút ra hoặc không phản hồi ({detail}). Các tệp đã ký vẫn giữ nguyên chữ ký; hãy cắm lại token và ký các tệp còn lại.</translation>
+    </message>
+    <message>
+        <source>No certificate {label} with a private key was found on the token.</source>
+        <translation>Không tìm thấy chứng thư số {label} có khóa bí mật trên token.</translation>
+    </message>
+    <message>
+        <source>The certificate of {holder} is not valid now (valid {not_before} to {not_after}).</source>
+        <translation>Chứng thư số của {holder} hiện không có hiệu lực (hiệu lực từ {not_before} đến {not_after}).</translation>
+    </message>
+    <message>
+        <source>{name} cannot be signed: it is not a readable PDF ({detail}).</source>
+        <translation>Không ký được {name}: tệp không phải PDF đọc được ({detail}).</translation>
+    </message>
+    <message>
+        <source>{name}: the signature check failed: {detail}</source>
+        <translation>{name}: kiểm tra chữ ký không đạt: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>status</name>
+    <message>
+        <source>Open</source>
+        <translation>Đang xử lý</translation>
+    </message>
+    <message>
+        <source>No pages yet</source>
+        <translation>Chưa có trang</translation>
+    </message>
+    <message>
+        <source>Scanned</source>
+        <translation>Đã quét</translation>
+    </message>
+    <message>
+        <source>OCR done</source>
+        <translation>Đã nhận dạng chữ</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>Đã ký</translation>
+    </message>
+    <message>
+        <source>Waiting to send</source>
+        <translation>Chờ gửi</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Đã gửi</translation>
+    </message>
+</context>
+<context>
+    <name>upload</name>
+    <message>
+        <source>Upload failed: {detail}</source>
+        <translation>Gửi thất bại: {detail}</translation>
+    </message>
+    <message>
+        <source>The file {name} to queue does not exist or cannot be read.</source>
+        <translation>Tệp {name} cần đưa vào hàng chờ không tồn tại hoặc không đọc được.</translation>
+    </message>
+    <message>
+        <source>The destination {target} cannot be written ({detail}). Nothing was lost; try again later.</source>
+        <translation>Không ghi được vào nơi nhận {target} ({detail}). Không mất dữ liệu nào; hãy thử lại sau.</translation>
+    </message>
+    <message>
+        <source>Uploading to {target} is not available in this version.</source>
+        <translation>Phiên bản này chưa hỗ trợ gửi tới {target}.</translation>
+    </message>
+</context>
+<context>
+    <name>workspace</name>
+    <message>
+        <source>Workspace error: {detail}</source>
+        <translation>Lỗi thư mục làm việc: {detail}</translation>
+    </message>
+    <message>
+        <source>There is no dossier with code {code}.</source>
+        <translation>Không có hồ sơ nào có mã {code}.</translation>
+    </message>
+    <message>
+        <source>A dossier with code {code} already exists.</source>
+        <translation>Đã có hồ sơ với mã {code}.</translation>
+    </message>
+    <message>
+        <source>Dossier {code} has no component named {name}.</source>
+        <translation>Hồ sơ {code} không có thành phần tên {name}.</translation>
+    </message>
+    <message>
+        <source>This workspace was written by a newer SoHoa (schema {found} &gt; {known}): update SoHoa.</source>
+        <translation>Thư mục làm việc này do phiên bản SoHoa mới hơn tạo ra (lược đồ {found} &gt; {known}): hãy cập nhật SoHoa.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Refresh resources/translations/*.ts from the code (pyside6-lupdate), then compile the .qm files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("app", "common", "scanner", "ocr", "signing", "upload")
+LANGUAGES = ("vi",)
+
+
+def tool(name: str) -> str:
+    exe = Path(sys.executable).parent / name
+    found = str(exe) if exe.exists() else shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found: install PySide6 (pip install -e .)")
+    return found
+
+
+def main() -> int:
+    sources = sorted(str(p.relative_to(ROOT)) for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))
+    out_dir = ROOT / "resources" / "translations"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for lang in LANGUAGES:
+        ts = out_dir / f"sohoa_{lang}.ts"
+        if "--no-update" not in sys.argv:
+            subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts", str(ts)],
+                           check=True, cwd=ROOT)
+        subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True, cwd=ROOT)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

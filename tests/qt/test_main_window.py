@@ -1,0 +1,73 @@
+"""The main window on a real workspace: dossiers shown, import and OCR run off the GUI thread."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings
+from app.gui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def window(qtbot, workspace):
+    win = MainWindow(workspace, Settings(ocr_jobs=1))
+    qtbot.addWidget(win)
+    yield win
+    win.runner.shutdown()
+
+
+def _cells(view, column: int) -> list[str]:
+    model = view.model()
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_main_window_lists_the_workspace_dossiers(qtbot, workspace):
+    workspace.create_dossier("HS-001", applicant_name="Nguyễn Văn An", procedure="Cấp giấy phép xây dựng")
+    workspace.create_dossier("HS-002", applicant_name="Trần Thị Bình", applicant_id="001203012345")
+    win = MainWindow(workspace, Settings())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert sorted(_cells(win.dossier_view, 0)) == ["HS-001", "HS-002"]
+    assert "Trần Thị Bình" in _cells(win.dossier_view, 1)
+    win.select_code("HS-001")
+    assert win.current_code() == "HS-001"
+    assert "Nguyễn Văn An" in win.dossier_title.text()
+    win.close()
+
+
+def test_import_then_ocr_run_as_jobs_and_update_the_view(qtbot, window, workspace, page_png):
+    workspace.create_dossier("HS-010", applicant_name="Lê Văn Cường")
+    window.refresh()
+    window.select_code("HS-010")
+    job = window.run_import("HS-010", "Đơn đề nghị", "document", [str(page_png)])
+    with qtbot.waitSignal(job.signals.finished, timeout=30000) as blocker:
+        pass
+    assert blocker.args == [1]
+    qtbot.waitUntil(lambda: _cells(window.component_view, 0) == ["Đơn đề nghị"])
+    assert _cells(window.component_view, 2) == ["1"]
+
+    job = window.process()
+    with qtbot.waitSignal(job.signals.finished, timeout=120000):
+        pass
+    comp = workspace.component("HS-010", "Đơn đề nghị")
+    assert comp.status == "processed"
+    assert workspace.latest_artifact(comp.id, "ocr_pdf") is not None
+    qtbot.waitUntil(lambda: not window.progress.isVisible())
+
+
+def test_failed_job_reports_the_error_and_keeps_the_window(qtbot, window, workspace, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(window, "_error", shown.append)
+    workspace.create_dossier("HS-011")
+    bad = tmp_path / "rỗng.png"
+    bad.write_bytes(b"")
+    job = window.run_import("HS-011", "Đơn", "document", [str(bad)])
+    with qtbot.waitSignal(job.signals.failed, timeout=30000) as blocker:
+        pass
+    assert "rỗng.png" in blocker.args[0]
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "rỗng.png" in shown[0]
+    assert workspace.components("HS-011") == [] or workspace.pages(workspace.component("HS-011", "Đơn").id) == []

@@ -1,0 +1,107 @@
+"""The outbox and the folder target: queued once, delivered once, recovered after a crash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from upload import FolderTarget, Outbox, run_upload
+from upload.errors import FileMissing, TargetUnavailable
+from upload.runner import new_batch_id
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    box = Outbox(tmp_path / "outbox.sqlite")
+    yield box
+    box.close()
+
+
+def _file(tmp_path, name: str, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_enqueue_is_idempotent_per_content_and_component(tmp_path, outbox):
+    f = _file(tmp_path, "a.pdf", b"%PDF signed one")
+    item, created = outbox.enqueue(f, dossier="HS-1", component="Đơn")
+    assert created and item.state == "queued" and item.sha256 == hashlib.sha256(b"%PDF signed one").hexdigest()
+    again, created_again = outbox.enqueue(f, dossier="HS-1", component="Đơn")
+    assert not created_again and again.id == item.id
+    _, other = outbox.enqueue(f, dossier="HS-1", component="Bản vẽ")
+    assert other
+    assert len(outbox.items()) == 2
+    with pytest.raises(FileMissing):
+        outbox.enqueue(tmp_path / "nope.pdf", dossier="HS-1", component="Đơn")
+
+
+def test_items_survive_reopening(tmp_path):
+    f = _file(tmp_path, "a.pdf", b"x")
+    box = Outbox(tmp_path / "o.sqlite")
+    box.enqueue(f, dossier="HS-1", component="Đơn")
+    box.close()
+    box = Outbox(tmp_path / "o.sqlite")
+    assert [i.dossier for i in box.due()] == ["HS-1"]
+    box.close()
+
+
+def test_folder_delivery_and_nothing_twice(tmp_path, outbox):
+    for n in range(3):
+        outbox.enqueue(_file(tmp_path, f"{n}.pdf", b"pdf %d" % n), dossier="HS-7", component=f"Phần {n}",
+                       signer="Phạm Minh Tuấn")
+    target = FolderTarget(tmp_path / "share")
+    summary = run_upload(outbox, target)
+    assert len(summary.delivered) == 3
+    (batch,) = (tmp_path / "share").iterdir()
+    manifest = json.loads((batch / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["component"] for f in manifest["files"]] == ["Phần 0", "Phần 1", "Phần 2"]
+    for entry in manifest["files"]:
+        assert hashlib.sha256((batch / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert {i.state for i in outbox.items()} == {"confirmed"}
+    assert run_upload(outbox, target).delivered == []
+
+
+def test_crash_after_publishing_is_confirmed_without_sending_again(tmp_path, outbox):
+    item, _ = outbox.enqueue(_file(tmp_path, "a.pdf", b"content"), dossier="HS-1", component="Đơn")
+    target = FolderTarget(tmp_path / "share")
+    batch = new_batch_id()
+    outbox.begin_batch([item.id], batch)
+    target.deliver([outbox.items()[0]], batch)
+    # the process dies here, before the outbox records the confirmation
+    summary = run_upload(outbox, target)
+    assert summary.recovered == [item.id] and summary.delivered == []
+    assert len(list((tmp_path / "share").iterdir())) == 1
+
+
+def test_crash_before_publishing_sends_again_and_leaves_no_half_batch(tmp_path, outbox):
+    item, _ = outbox.enqueue(_file(tmp_path, "a.pdf", b"content"), dossier="HS-1", component="Đơn")
+    share = tmp_path / "share"
+    batch = new_batch_id()
+    outbox.begin_batch([item.id], batch)
+    (share / f".sohoa-partial-{batch}").mkdir(parents=True)  # what a crash mid-copy leaves
+    summary = run_upload(outbox, FolderTarget(share))
+    assert summary.delivered == [item.id]
+    published = [p.name for p in share.iterdir() if p.name.startswith("sohoa-batch-")]
+    assert len(published) == 1
+
+
+def test_unwritable_target_keeps_items_queued(tmp_path, outbox):
+    outbox.enqueue(_file(tmp_path, "a.pdf", b"c"), dossier="HS-1", component="Đơn")
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    with pytest.raises(TargetUnavailable):
+        run_upload(outbox, FolderTarget(blocker / "sub"))
+    (item,) = outbox.items()
+    assert item.state == "queued" and item.last_error and item.attempts == 1
+
+
+def test_changed_file_is_not_delivered(tmp_path, outbox):
+    f = _file(tmp_path, "a.pdf", b"original")
+    outbox.enqueue(f, dossier="HS-1", component="Đơn")
+    f.write_bytes(b"tampered")
+    with pytest.raises(Exception, match="changed after it was queued"):
+        run_upload(outbox, FolderTarget(tmp_path / "share"))
+    assert not [p for p in (tmp_path / "share").iterdir() if p.name.startswith("sohoa-batch-")]

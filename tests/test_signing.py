@@ -1,0 +1,77 @@
+"""Signing on SoftHSM2 tokens: key found by certificate, wrong PIN, countersignature, validation."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ocr import PageSource, ocr_to_pdf
+from signing import SignOptions, TokenSession, list_tokens, sign_pdfs, verify_pdf
+from signing.errors import WrongPin
+from signing.verify import load_trust_roots
+from tests.fixtures import png_bytes, vietnamese_page
+
+
+@pytest.fixture(scope="module")
+def plain_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf") / "doc.pdf"
+    img = vietnamese_page(dpi=150, height_in=2.5)
+    ocr_to_pdf([PageSource(png_bytes(img, 150), 150)], out)
+    return out
+
+
+def test_tokens_list_holder_and_id_in_vietnamese(token):
+    (info,) = [t for t in list_tokens(token.module) if t.label == token.label]
+    signing = [c for c in info.certificates if c.can_sign]
+    assert [c.holder for c in signing] == [token.holder]
+    assert signing[0].citizen_id == token.citizen_id and not signing[0].expired
+    assert signing[0].has_private_key is None  # unknown before login
+    (info,) = [t for t in list_tokens(token.module, pin=token.pin) if t.label == token.label]
+    assert [c.has_private_key for c in info.certificates if c.can_sign] == [True]
+
+
+def test_wrong_pin_is_reported_without_the_pin(token):
+    session = TokenSession(token.module, token_label=token.label)
+    with pytest.raises(WrongPin) as info:
+        session.login("999999")
+    assert "999999" not in str(info.value) and "999999" not in repr(info.value.params)
+    session.login(token.pin)  # the right PIN still works afterwards
+    session.close()
+
+
+def test_key_found_by_public_key_when_labels_and_ids_differ(ec_token, plain_pdf, tmp_path):
+    out = tmp_path / "ec.pdf"
+    with TokenSession(ec_token.module, token_label=ec_token.label) as session:
+        session.login(ec_token.pin)
+        cert, key_id = session.choose_certificate()
+        assert cert.holder == ec_token.holder and cert.key_id != key_id.hex()
+        (result,) = sign_pdfs(session, None, [(plain_pdf, out)], SignOptions(stamp=False))
+    report = verify_pdf(out, load_trust_roots([ec_token.root_pem]))
+    assert report.ok and report.signatures[0].signer == ec_token.holder
+
+
+def test_countersignature_keeps_the_first_valid(token, ec_token, plain_pdf, tmp_path):
+    first, second = tmp_path / "citizen.pdf", tmp_path / "official.pdf"
+    with TokenSession(token.module, token_label=token.label) as s:
+        s.login(token.pin)
+        sign_pdfs(s, None, [(plain_pdf, first)], SignOptions(reason="Công dân ký"))
+    with TokenSession(ec_token.module, token_label=ec_token.label) as s:
+        s.login(ec_token.pin)
+        sign_pdfs(s, None, [(first, second)], SignOptions(stamp=False, reason="Chứng thực bản sao"))
+    assert second.read_bytes().startswith(first.read_bytes())  # incremental: earlier bytes unchanged
+    report = verify_pdf(second, load_trust_roots([token.root_pem, ec_token.root_pem]))
+    assert [s.signer for s in report.signatures] == [token.holder, ec_token.holder]
+    assert report.ok, [s.problems for s in report.signatures]
+
+
+def test_failed_signing_leaves_no_output(token, tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\nnot really a pdf")
+    out = tmp_path / "out.pdf"
+    with TokenSession(token.module, token_label=token.label) as s:
+        s.login(token.pin)
+        with pytest.raises(Exception, match="bad.pdf"):
+            sign_pdfs(s, None, [(bad, out)], SignOptions())
+    assert not out.exists() and not list(tmp_path.glob(".out.pdf.*"))
+    shutil.rmtree(tmp_path)

@@ -1,0 +1,104 @@
+"""The workspace: schema and migrations, atomic blobs, and survival of SIGKILL at any moment."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from app.blobstore import BlobStore
+from app.workspace import SCHEMA_VERSION, DossierExists, DossierNotFound, Workspace, WorkspaceNewer
+from tests.conftest import ROOT
+
+
+def test_dossier_components_pages_and_artifacts(tmp_path):
+    with Workspace(tmp_path / "ws") as ws:
+        assert ws.schema_version() == SCHEMA_VERSION
+        d = ws.create_dossier("HS-1", procedure="Cấp phép", applicant_name="Trần Văn Đức", applicant_id="079123456789")
+        assert d.status == "open"
+        with pytest.raises(DossierExists):
+            ws.create_dossier("HS-1")
+        comp = ws.component("HS-1", "Bản vẽ", create=True, kind="drawing")
+        assert comp.kind == "drawing" and comp.status == "empty"
+        p1 = ws.add_page(comp.id, b"page-one", fmt="png", dpi=300, width=10, height=20, rotation=90)
+        p2 = ws.add_page(comp.id, b"page-two", fmt="png", dpi=300, width=10, height=20)
+        assert [p.position for p in ws.pages(comp.id)] == [0, 1]
+        assert ws.blobs.read_bytes(p1.blob) == b"page-one"
+        assert ws.rotate_page(p2.id, 270).rotation == 270
+        assert ws.component("HS-1", "Bản vẽ").status == "captured"
+        src = tmp_path / "out.pdf"
+        src.write_bytes(b"%PDF-1.7 fake")
+        art = ws.add_artifact(comp.id, "ocr_pdf", src, status="processed", meta={"pages": 2})
+        assert ws.latest_artifact(comp.id, "ocr_pdf") == art and art.meta_dict == {"pages": 2}
+        assert ws.component("HS-1", "Bản vẽ").status == "processed"
+        assert {e["action"] for e in ws.events()} >= {"dossier.create", "page.capture", "artifact.ocr_pdf"}
+        assert ws.check_integrity() == []
+        with pytest.raises(DossierNotFound) as err:
+            ws.dossier("HS-404")
+        assert "HS-404" in str(err.value)
+    if os.name == "posix":
+        assert (tmp_path / "ws").stat().st_mode & 0o077 == 0
+
+
+def test_reopen_keeps_data_and_refuses_a_newer_schema(tmp_path):
+    with Workspace(tmp_path) as ws:
+        ws.create_dossier("HS-9")
+    with Workspace(tmp_path) as ws:
+        assert [d.code for d in ws.dossiers()] == ["HS-9"]
+        ws.db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(WorkspaceNewer):
+        Workspace(tmp_path)
+
+
+def test_blob_store_is_content_addressed_and_cleans_crash_leftovers(tmp_path):
+    store = BlobStore(tmp_path)
+    digest = store.put_bytes(b"abc")
+    assert digest == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert store.put_bytes(b"abc") == digest and store.path(digest).read_bytes() == b"abc"
+    (store.tmp / "x.part").write_bytes(b"half")
+    assert store.clean_tmp() == 1
+    with pytest.raises(ValueError):
+        store.path("../../etc/passwd")
+
+
+WRITER = r"""
+import sys, os
+sys.path.insert(0, %r)
+from app.workspace import Workspace
+ws = Workspace(sys.argv[1])
+n = 0
+while True:
+    code = f"HS-{os.getpid()}-{n}"
+    ws.create_dossier(code, applicant_name="Lê Thị Mai")
+    comp = ws.component(code, "Đơn", create=True)
+    for i in range(3):
+        ws.add_page(comp.id, os.urandom(20000), fmt="png", dpi=300, width=1, height=1)
+    n += 1
+    if n == 1:
+        print("ready", flush=True)
+"""
+
+
+def test_sigkill_at_any_moment_leaves_a_workspace_that_reopens(tmp_path):
+    rng = random.Random(20261127)
+    root = tmp_path / "ws"
+    for _ in range(6):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER % str(ROOT), str(root)], stdout=subprocess.PIPE,
+                                text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.4))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with Workspace(root) as ws:
+            assert ws.check_integrity() == []
+            for d in ws.dossiers():
+                for comp in ws.components(d.code):
+                    for page in ws.pages(comp.id):
+                        assert len(ws.blobs.read_bytes(page.blob)) == 20000
+    with Workspace(root) as ws:
+        assert len(ws.dossiers()) >= 6
