@@ -28,9 +28,14 @@ def main() -> int:
     for lang in LANGUAGES:
         ts = out_dir / f"sohoa_{lang}.ts"
         if "--no-update" not in sys.argv:
-            subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts", str(ts)],
-                           check=True, cwd=ROOT)
-        subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True, cwd=ROOT)
+            subprocess.run(
+                [tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts", str(ts)],
+                check=True,
+                cwd=ROOT,
+            )
+        subprocess.run(
+            [tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True, cwd=ROOT
+        )
     return 0
 
 

@@ -40,8 +40,15 @@ def token(softhsm_dir) -> pki.TestToken:
 def ec_token(softhsm_dir, token) -> pki.TestToken:
     """A second token: ECDSA P-256 key whose label and CKA_ID both differ from its certificate's."""
     return pki.make_token(
-        softhsm_dir, label="SoHoa EC", pin="654321", holder="Đặng Thị Thu Hà", citizen_id="038190001234",
-        key_type="ec", cert_label="Chung thu so", key_label="khoa-ky-1", cert_id_differs=True,
+        softhsm_dir,
+        label="SoHoa EC",
+        pin="654321",
+        holder="Đặng Thị Thu Hà",
+        citizen_id="038190001234",
+        key_type="ec",
+        cert_label="Chung thu so",
+        key_label="khoa-ky-1",
+        cert_id_differs=True,
     )
 
 
@@ -50,15 +57,24 @@ def page_png(tmp_path_factory) -> Path:
     return save_png(vietnamese_page(), tmp_path_factory.mktemp("pages") / "trang 1.png")
 
 
-def run_sohoa(*args: str, stdin: str | None = None, env: dict | None = None, check: bool = True,
-              timeout: float = 300) -> subprocess.CompletedProcess:
+def run_sohoa(
+    *args: str, stdin: str | None = None, env: dict | None = None, check: bool = True, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run the real `sohoa` command line in a child process."""
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run(
-        [*SOHOA, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT,
+        [*SOHOA, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=ROOT,
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"sohoa {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(
+            f"sohoa {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 

@@ -31,8 +31,14 @@ def font(size: int) -> ImageFont.FreeTypeFont:
     raise RuntimeError("no font with Vietnamese glyphs found (apt install fonts-dejavu-core)")
 
 
-def vietnamese_page(*, dpi: int = 300, lines: list[str] | None = None, width_in: float = 8.27,
-                    height_in: float = 5.0, mode: str = "L") -> Image.Image:
+def vietnamese_page(
+    *,
+    dpi: int = 300,
+    lines: list[str] | None = None,
+    width_in: float = 8.27,
+    height_in: float = 5.0,
+    mode: str = "L",
+) -> Image.Image:
     """A page of clean Vietnamese administrative text (A4 width, shorter to keep OCR fast)."""
     w, h = int(width_in * dpi), int(height_in * dpi)
     img = Image.new(mode, (w, h), "white")

@@ -35,7 +35,11 @@ print(count)
 
 def test_libraries_import_without_qt_or_app():
     proc = subprocess.run(
-        [sys.executable, "-c", BLOCKER % (LIBRARIES,)], capture_output=True, text=True, cwd=ROOT, check=False,
+        [sys.executable, "-c", BLOCKER % (LIBRARIES,)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout.strip()) >= 20  # every module was really imported

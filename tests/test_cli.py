@@ -44,17 +44,29 @@ def test_sign_refuses_a_pin_on_the_command_line_and_needs_a_source(sohoa_home, t
     pdf.write_bytes(b"%PDF-1.7")
     proc = run_sohoa("sign", str(pdf), "-o", str(tmp_path / "b.pdf"), "--module", token.module, check=False)
     assert proc.returncode == 2 and "--pin-stdin" in proc.stderr
-    proc = run_sohoa("sign", str(pdf), "-o", str(tmp_path / "b.pdf"), "--module", token.module, "--pin", "1",
-                     check=False)
+    proc = run_sohoa(
+        "sign", str(pdf), "-o", str(tmp_path / "b.pdf"), "--module", token.module, "--pin", "1", check=False
+    )
     assert proc.returncode == 2
 
 
 def test_wrong_pin_from_stdin_is_not_echoed(sohoa_home, token, page_png, tmp_path):
     out = tmp_path / "a.pdf"
     run_sohoa("ocr", str(page_png), "-o", str(out), "--jobs", "1")
-    proc = run_sohoa("sign", str(out), "-o", str(tmp_path / "b.pdf"), "--module", token.module,
-                     "--token", token.label, "--pin-stdin", stdin="24680\n", check=False,
-                     env={"SOHOA_LANG": "en"})
+    proc = run_sohoa(
+        "sign",
+        str(out),
+        "-o",
+        str(tmp_path / "b.pdf"),
+        "--module",
+        token.module,
+        "--token",
+        token.label,
+        "--pin-stdin",
+        stdin="24680\n",
+        check=False,
+        env={"SOHOA_LANG": "en"},
+    )
     assert proc.returncode != 0 and "PIN is wrong" in proc.stderr
     assert "24680" not in proc.stderr + proc.stdout
     assert not (tmp_path / "b.pdf").exists()

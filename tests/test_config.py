@@ -25,7 +25,9 @@ def test_unknown_key_is_named(tmp_path, monkeypatch):
 
 def test_admin_locks_win_over_user(tmp_path, monkeypatch):
     admin = tmp_path / "admin.json"
-    admin.write_text(json.dumps({"sign_level": "B-T", "tsa_url": "http://127.0.0.1:9/tsa", "locked": ["sign_level"]}))
+    admin.write_text(
+        json.dumps({"sign_level": "B-T", "tsa_url": "http://127.0.0.1:9/tsa", "locked": ["sign_level"]})
+    )
     monkeypatch.setenv("SOHOA_ADMIN_CONFIG", str(admin))
     (tmp_path / "settings.json").write_text(json.dumps({"sign_level": "B-B", "language": "en"}))
     settings, sources = load_settings(tmp_path)

@@ -28,7 +28,9 @@ def _file(tmp_path, name: str, content: bytes):
 def test_enqueue_is_idempotent_per_content_and_component(tmp_path, outbox):
     f = _file(tmp_path, "a.pdf", b"%PDF signed one")
     item, created = outbox.enqueue(f, dossier="HS-1", component="Đơn")
-    assert created and item.state == "queued" and item.sha256 == hashlib.sha256(b"%PDF signed one").hexdigest()
+    assert (
+        created and item.state == "queued" and item.sha256 == hashlib.sha256(b"%PDF signed one").hexdigest()
+    )
     again, created_again = outbox.enqueue(f, dossier="HS-1", component="Đơn")
     assert not created_again and again.id == item.id
     _, other = outbox.enqueue(f, dossier="HS-1", component="Bản vẽ")
@@ -50,8 +52,12 @@ def test_items_survive_reopening(tmp_path):
 
 def test_folder_delivery_and_nothing_twice(tmp_path, outbox):
     for n in range(3):
-        outbox.enqueue(_file(tmp_path, f"{n}.pdf", b"pdf %d" % n), dossier="HS-7", component=f"Phần {n}",
-                       signer="Phạm Minh Tuấn")
+        outbox.enqueue(
+            _file(tmp_path, f"{n}.pdf", b"pdf %d" % n),
+            dossier="HS-7",
+            component=f"Phần {n}",
+            signer="Phạm Minh Tuấn",
+        )
     target = FolderTarget(tmp_path / "share")
     summary = run_upload(outbox, target)
     assert len(summary.delivered) == 3

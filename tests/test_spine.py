@@ -19,7 +19,9 @@ def norm(text: str) -> str:
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def pdfium_text(path: Path) -> str:
@@ -35,8 +37,17 @@ VIETNAMESE_WORDS = ["CỘNG", "HÒA", "NGHĨA", "VIỆT", "Độc", "Hạnh", "p
 
 def test_spine_from_page_to_delivered_folder(sohoa_home, token, page_png, tmp_path):
     code = "000.00.17.H29-261127-0001"
-    run_sohoa("dossier", "new", code, "--procedure", "Cấp giấy phép xây dựng",
-              "--applicant-name", token.holder, "--applicant-id", token.citizen_id)
+    run_sohoa(
+        "dossier",
+        "new",
+        code,
+        "--procedure",
+        "Cấp giấy phép xây dựng",
+        "--applicant-name",
+        token.holder,
+        "--applicant-id",
+        token.citizen_id,
+    )
     added = run_json("dossier", "add", code, str(page_png), "--component", "Đơn đề nghị")
     assert added["added"] == 1
     processed = run_json("dossier", "process", code)
@@ -48,8 +59,17 @@ def test_spine_from_page_to_delivered_folder(sohoa_home, token, page_png, tmp_pa
         found = [w for w in VIETNAMESE_WORDS if w in text]
         assert len(found) >= len(VIETNAMESE_WORDS) - 2, (found, text)
 
-    signed = run_json("dossier", "sign", code, "--module", token.module, "--pin-stdin",
-                      "--trust", str(token.root_pem), stdin=token.pin + "\n")
+    signed = run_json(
+        "dossier",
+        "sign",
+        code,
+        "--module",
+        token.module,
+        "--pin-stdin",
+        "--trust",
+        str(token.root_pem),
+        stdin=token.pin + "\n",
+    )
     part = signed["signed"][0]
     assert part["verify"]["ok"] is True
     sig = part["verify"]["signatures"][0]
@@ -67,7 +87,9 @@ def test_spine_from_page_to_delivered_folder(sohoa_home, token, page_png, tmp_pa
     # ... and rejects the same file with one byte of the signed content changed
     tampered = tmp_path / "tampered.pdf"
     data = bytearray(signed_pdf.read_bytes())
-    start = data.index(b"stream", len(data) // 10) + 200  # inside the first page image, covered by the signature
+    start = (
+        data.index(b"stream", len(data) // 10) + 200
+    )  # inside the first page image, covered by the signature
     data[start] ^= 0x01
     tampered.write_bytes(bytes(data))
     bad = run_sohoa("verify", str(tampered), "--trust", str(token.root_pem), "--json", check=False)
@@ -108,15 +130,45 @@ def test_spine_with_single_commands(sohoa_home, token, page_png, tmp_path):
     res = run_json("ocr", str(page_png), "-o", str(out), "--jobs", "1")
     assert res["pages"] == 1 and out.stat().st_size == res["size_bytes"]
     signed = tmp_path / "signed" / "ra.pdf"
-    res = run_json("sign", str(out), "-o", str(signed), "--module", token.module, "--pin-env", "TEST_PIN",
-                   "--no-stamp", "--reason", "Xác nhận bản sao", env={"TEST_PIN": token.pin})
+    res = run_json(
+        "sign",
+        str(out),
+        "-o",
+        str(signed),
+        "--module",
+        token.module,
+        "--pin-env",
+        "TEST_PIN",
+        "--no-stamp",
+        "--reason",
+        "Xác nhận bản sao",
+        env={"TEST_PIN": token.pin},
+    )
     assert res["signed"][0]["signer"] == token.holder
     run_sohoa("dossier", "new", "HS-2")
-    queued = run_json("outbox", "add", str(signed), "--dossier", "HS-2", "--component", "Bản vẽ",
-                      "--trust", str(token.root_pem))
+    queued = run_json(
+        "outbox",
+        "add",
+        str(signed),
+        "--dossier",
+        "HS-2",
+        "--component",
+        "Bản vẽ",
+        "--trust",
+        str(token.root_pem),
+    )
     assert queued["created"] is True
-    again = run_json("outbox", "add", str(signed), "--dossier", "HS-2", "--component", "Bản vẽ",
-                     "--trust", str(token.root_pem))
+    again = run_json(
+        "outbox",
+        "add",
+        str(signed),
+        "--dossier",
+        "HS-2",
+        "--component",
+        "Bản vẽ",
+        "--trust",
+        str(token.root_pem),
+    )
     assert again == {"ok": True, "id": queued["id"], "created": False}
     # An unsigned file is refused by the outbox.
     refused = run_sohoa("outbox", "add", str(out), "--dossier", "HS-2", "--component", "Khác", check=False)

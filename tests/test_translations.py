@@ -28,12 +28,16 @@ def test_catalogue_covers_the_code_and_is_fully_translated(tmp_path):
     lupdate = str(lupdate) if lupdate.exists() else shutil.which("pyside6-lupdate")
     fresh = tmp_path / "fresh.ts"
     sources = [str(p) for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
-    subprocess.run([lupdate, "-locations", "none", *sources, "-ts", str(fresh)], check=True, capture_output=True)
+    subprocess.run(
+        [lupdate, "-locations", "none", *sources, "-ts", str(fresh)], check=True, capture_output=True
+    )
     in_code = set(_messages(fresh))
     committed = _messages(TS)
     missing = in_code - set(committed)
     assert not missing, f"run 'make translations' and translate: {sorted(missing)[:5]}"
-    untranslated = [k for k, t in committed.items() if k in in_code and (t.get("type") == "unfinished" or not t.text)]
+    untranslated = [
+        k for k, t in committed.items() if k in in_code and (t.get("type") == "unfinished" or not t.text)
+    ]
     assert not untranslated, untranslated[:5]
 
 
@@ -41,7 +45,10 @@ def test_compiled_catalogue_translates(tmp_path):
     from app import i18n
 
     assert i18n.install("vi") == "vi"
-    assert i18n.translate("workspace", "There is no dossier with code {code}.") == "Không có hồ sơ nào có mã {code}."
+    assert (
+        i18n.translate("workspace", "There is no dossier with code {code}.")
+        == "Không có hồ sơ nào có mã {code}."
+    )
     i18n.install("en")
     assert i18n.translate("workspace", "There is no dossier with code {code}.").startswith("There is")
     lrelease = Path(sys.executable).parent / "pyside6-lrelease"

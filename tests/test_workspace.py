@@ -19,7 +19,9 @@ from tests.conftest import ROOT
 def test_dossier_components_pages_and_artifacts(tmp_path):
     with Workspace(tmp_path / "ws") as ws:
         assert ws.schema_version() == SCHEMA_VERSION
-        d = ws.create_dossier("HS-1", procedure="Cấp phép", applicant_name="Trần Văn Đức", applicant_id="079123456789")
+        d = ws.create_dossier(
+            "HS-1", procedure="Cấp phép", applicant_name="Trần Văn Đức", applicant_id="079123456789"
+        )
         assert d.status == "open"
         with pytest.raises(DossierExists):
             ws.create_dossier("HS-1")
@@ -88,8 +90,9 @@ def test_sigkill_at_any_moment_leaves_a_workspace_that_reopens(tmp_path):
     rng = random.Random(20261127)
     root = tmp_path / "ws"
     for _ in range(6):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER % str(ROOT), str(root)], stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER % str(ROOT), str(root)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 0.4))
         proc.send_signal(signal.SIGKILL)

@@ -70,4 +70,6 @@ def test_failed_job_reports_the_error_and_keeps_the_window(qtbot, window, worksp
     assert "rỗng.png" in blocker.args[0]
     qtbot.waitUntil(lambda: bool(shown))
     assert "rỗng.png" in shown[0]
-    assert workspace.components("HS-011") == [] or workspace.pages(workspace.component("HS-011", "Đơn").id) == []
+    assert (
+        workspace.components("HS-011") == [] or workspace.pages(workspace.component("HS-011", "Đơn").id) == []
+    )
