@@ -148,20 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
     from app import i18n
+    from app.logs import setup_logging
+
+    logfile = setup_logging(args.verbose)
 
     i18n.install()
     command = args.command or "gui"
@@ -175,14 +169,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except UserError as exc:
-        text = i18n.message(exc)
-        if getattr(args, "json", False):
-            print(json.dumps({"ok": False, "error": text, "kind": type(exc).__name__}, ensure_ascii=False))
-        print(f"sohoa: {text}", file=sys.stderr)
-        return exc.exit_code
+        log.info("%s: %s", command, exc)
+        return _fail(args, i18n.message(exc), type(exc).__name__, exc.exit_code)
     except KeyboardInterrupt:
         print("sohoa: " + i18n.translate("cli", "interrupted"), file=sys.stderr)
         return 130
+    except OSError as exc:
+        log.exception("%s failed", command)
+        where = f" {exc.filename}" if exc.filename else ""
+        text = i18n.translate("cli", "Cannot read or write{where}: {reason}").format(
+            where=where, reason=exc.strerror or exc
+        )
+        return _fail(args, text, "OSError", 74)
+    except Exception as exc:
+        log.exception("%s failed", command)
+        text = i18n.translate("cli", "Unexpected error ({kind}); details are in {log}").format(
+            kind=type(exc).__name__, log=logfile or "stderr"
+        )
+        return _fail(args, text, type(exc).__name__, 70)
+
+
+def _fail(args: argparse.Namespace, text: str, kind: str, code: int) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": False, "error": text, "kind": kind}, ensure_ascii=False))
+    print(f"sohoa: {text}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -24,6 +24,13 @@ need=(
   "libglib2.0-0:/usr/lib/*/libglib-2.0.so.0"
   "libdbus-1-3:/usr/lib/*/libdbus-1.so.3"
   "libxcb-cursor0:/usr/lib/*/libxcb-cursor.so.0"
+  "libxcb-icccm4:/usr/lib/*/libxcb-icccm.so.4"
+  "libxcb-keysyms1:/usr/lib/*/libxcb-keysyms.so.1"
+  "libxcb-image0:/usr/lib/*/libxcb-image.so.0"
+  "libxcb-render-util0:/usr/lib/*/libxcb-render-util.so.0"
+  "libxcb-shape0:/usr/lib/*/libxcb-shape.so.0"
+  "libxcb-xkb1:/usr/lib/*/libxcb-xkb.so.1"
+  "libxcb-randr0:/usr/lib/*/libxcb-randr.so.0"
 )
 if [ "$mode" = test ]; then
   need+=(
@@ -39,10 +46,12 @@ missing=()
 for entry in "${need[@]}"; do
   pkg=${entry%%:*}
   probe=${entry#*:}
+  present=no
   # shellcheck disable=SC2086
-  if ! compgen -G $probe >/dev/null 2>&1; then
-    missing+=("$pkg")
-  fi
+  for f in $probe; do
+    [ -e "$f" ] && present=yes
+  done
+  [ "$present" = yes ] || missing+=("$pkg")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -23,6 +23,12 @@ class TokenNotFound(SigningError):
     )
 
 
+class SeveralTokens(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "Several tokens are plugged in ({labels}): choose one, or unplug the others."
+    )
+
+
 class WrongPin(SigningError):
     template = QT_TRANSLATE_NOOP(
         "signing",

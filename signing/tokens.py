@@ -18,6 +18,7 @@ from signing.errors import (
     CertificateNotFound,
     ModuleNotFound,
     PinLocked,
+    SeveralTokens,
     SigningError,
     TokenNotFound,
     TokenRemoved,
@@ -180,6 +181,8 @@ def _pick_token(lib: pkcs11.lib, label: str | None) -> pkcs11.Token:
         tokens = [t for t in tokens if t.label.strip() == label]
     if not tokens:
         raise TokenNotFound(label=label or "")
+    if len(tokens) > 1:
+        raise SeveralTokens(labels=", ".join(t.label.strip() for t in tokens))
     return tokens[0]
 
 

@@ -80,3 +80,13 @@ def test_stitch_says_not_yet(sohoa_home, tmp_path):
 def test_gui_without_display_explains_headless_use(sohoa_home):
     proc = run_sohoa("gui", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""})
     assert "sohoa doctor" in proc.stdout and proc.returncode == 0
+
+
+def test_unwritable_output_is_one_line_and_logged(sohoa_home, page_png, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    proc = run_sohoa("ocr", str(page_png), "-o", str(blocker / "out.pdf"), "--jobs", "1", check=False)
+    assert proc.returncode != 0
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    log = (sohoa_home / "logs" / "sohoa.log").read_text(encoding="utf-8")
+    assert "Traceback" in log

@@ -8,7 +8,7 @@ import pytest
 
 from ocr import PageSource, ocr_to_pdf
 from signing import SignOptions, TokenSession, list_tokens, sign_pdfs, verify_pdf
-from signing.errors import WrongPin
+from signing.errors import SeveralTokens, WrongPin
 from signing.verify import load_trust_roots
 from tests.fixtures import png_bytes, vietnamese_page
 
@@ -29,6 +29,12 @@ def test_tokens_list_holder_and_id_in_vietnamese(token):
     assert signing[0].has_private_key is None  # unknown before login
     (info,) = [t for t in list_tokens(token.module, pin=token.pin) if t.label == token.label]
     assert [c.has_private_key for c in info.certificates if c.can_sign] == [True]
+
+
+def test_several_tokens_need_a_choice(token, ec_token):
+    with pytest.raises(SeveralTokens) as info:
+        TokenSession(token.module)
+    assert token.label in str(info.value) and ec_token.label in str(info.value)
 
 
 def test_wrong_pin_is_reported_without_the_pin(token):

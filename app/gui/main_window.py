@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._build_actions()
+        if self.dossiers.rows:
+            self.dossier_view.selectRow(0)
+        self.dossier_view.resizeColumnsToContents()
         self.statusBar().showMessage(self.tr("Workspace: {path}").replace("{path}", str(ws.root)))
 
     # -- layout ----------------------------------------------------------------------------------

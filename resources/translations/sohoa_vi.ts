@@ -214,6 +214,14 @@
         <translation>đã dừng theo yêu cầu</translation>
     </message>
     <message>
+        <source>Cannot read or write{where}: {reason}</source>
+        <translation>Không đọc hoặc ghi được{where}: {reason}</translation>
+    </message>
+    <message>
+        <source>Unexpected error ({kind}); details are in {log}</source>
+        <translation>Lỗi không lường trước ({kind}); chi tiết có trong {log}</translation>
+    </message>
+    <message>
         <source>{detail}</source>
         <translation>{detail}</translation>
     </message>
@@ -482,6 +490,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>No token {label} is plugged in. Insert the USB token and try again.</source>
         <translation>Chưa cắm token {label}. Hãy cắm USB token rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>Several tokens are plugged in ({labels}): choose one, or unplug the others.</source>
+        <translation>Đang cắm nhiều token ({labels}): hãy chọn một token, hoặc rút các token khác ra.</translation>
     </message>
     <message>
         <source>The PIN is wrong. The token locks itself after too many wrong PINs: check it before trying again.</source>
