@@ -102,11 +102,21 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 # -- ocr --------------------------------------------------------------------------------------
 def cmd_ocr(args: argparse.Namespace) -> int:
     from ocr import OcrOptions, PageSource, ocr_to_pdf
-    from scanner import import_files
+    from scanner.importer import page_refs
 
     settings, _ = _settings()
-    pages = import_files(args.inputs)
-    sources = [PageSource(p.data, p.dpi, p.rotation, f"{p.source}#{p.index + 1}") for p in pages]
+    sources = [
+        PageSource(
+            dpi=ref.dpi,
+            rotation=ref.rotation,
+            label=f"{Path(ref.path).name}#{ref.index + 1}",
+            path=ref.path,
+            pdf_page=ref.index if ref.is_pdf else None,
+            frame=0 if ref.is_pdf else ref.index,
+        )
+        for path in args.inputs
+        for ref in page_refs(path)
+    ]
     jobs = settings.ocr_jobs if args.jobs is None else args.jobs
     if jobs < 0:
         raise UsageError(detail="--jobs must be 0 or more")

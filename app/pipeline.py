@@ -112,7 +112,11 @@ def process_component(
     if not pages:
         raise NothingToProcess(name=component.name)
     dossier = ws.db["dossiers"].get(component.dossier_id)
-    sources = [PageSource(ws.blobs.read_bytes(p.blob), p.dpi, p.rotation, p.source) for p in pages]
+    # rotation 0 in the workspace means "not decided": the page's own content decides
+    sources = [
+        PageSource(dpi=p.dpi, rotation=p.rotation or None, label=p.source, path=str(ws.blobs.path(p.blob)))
+        for p in pages
+    ]
     options = OcrOptions(
         lang=settings.ocr_languages,
         jobs=settings.ocr_jobs,

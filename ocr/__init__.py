@@ -1,7 +1,8 @@
 """OCR and compression: Tesseract text layer over each page image, assembled as PDF/A-2b."""
 
 from ocr.errors import OcrError
-from ocr.pipeline import OcrOptions, OcrResult, PageSource, ocr_to_pdf
+from ocr.page import PageSource
+from ocr.pipeline import OcrOptions, OcrResult, ocr_to_pdf
 from ocr.tesseract import TesseractInfo, tesseract_info
 
 __all__ = [

@@ -1,8 +1,7 @@
-"""Pages in, one searchable PDF/A out: Tesseract in worker processes, pages merged in order."""
+"""Pages in, one searchable PDF/A out: every page processed in a worker process, merged in order."""
 
 from __future__ import annotations
 
-import io
 import logging
 import multiprocessing
 import os
@@ -13,29 +12,20 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import img2pdf
 import pikepdf
-from PIL import Image
 
 from common.atomic import atomic_output
 from common.progress import Progress, check_cancel, report
+from ocr.assemble import add_page, make_font
+from ocr.encode import PROFILES
 from ocr.errors import NoPages, OcrError, PageFailed
+from ocr.page import PageOptions, PageOutput, PageSource, process_page
 from ocr.pdfa import make_pdfa
-from ocr.tesseract import check_languages, text_layer_pdf
+from ocr.tesseract import check_languages
 
 log = logging.getLogger(__name__)
 
-_TRANSPOSE = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
-
-
-@dataclass(frozen=True)
-class PageSource:
-    """One page to process: encoded image bytes, resolution, clockwise rotation to apply."""
-
-    data: bytes
-    dpi: float = 300.0
-    rotation: int = 0
-    label: str = ""
+__all__ = ["OcrOptions", "OcrResult", "PageReport", "PageSource", "ocr_to_pdf"]
 
 
 @dataclass(frozen=True)
@@ -43,15 +33,34 @@ class OcrOptions:
     lang: str = "vie+eng"
     jobs: int = 0  # 0: one per core
     page_timeout_s: float = 180.0
+    profile: str = "standard"
+    deskew: bool = True
+    auto_rotate: bool = True
     title: str = ""
     subject: str = ""
     keywords: str = ""
 
     def __post_init__(self) -> None:
-        if not self.lang or any(not part.isalnum() and part != "_" for part in self.lang.split("+")):
+        if not self.lang or any(not part.replace("_", "").isalnum() for part in self.lang.split("+")):
             raise ValueError(f"invalid language list: {self.lang!r}")
         if self.jobs < 0:
             raise ValueError("jobs must be >= 0")
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
+
+    def page_options(self) -> PageOptions:
+        return PageOptions(self.lang, self.profile, self.page_timeout_s, self.deskew, self.auto_rotate)
+
+
+@dataclass(frozen=True)
+class PageReport:
+    page: int
+    kind: str
+    rotation: int
+    skew_deg: float
+    confidence: float
+    size_bytes: int
+    error: str | None
 
 
 @dataclass
@@ -61,45 +70,11 @@ class OcrResult:
     chars: int
     size_bytes: int
     failed_pages: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _PageOutput:
-    image_pdf: bytes
-    text_pdf: bytes
-    chars: int
+    page_reports: list[PageReport] = field(default_factory=list)
 
 
 def _worker_init() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
-def _process_page(page: PageSource, page_no: int, lang: str, timeout: float) -> _PageOutput:
-    """Worker: recognise one page and wrap its image as a one-page PDF at the scan's size."""
-    try:
-        img = Image.open(io.BytesIO(page.data))
-        img.load()
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise PageFailed(page=page_no, detail=str(exc)) from exc
-    data = page.data
-    if page.rotation % 360:
-        img = img.transpose(_TRANSPOSE[page.rotation % 360])
-        buf = io.BytesIO()
-        img.save(buf, format="PNG", dpi=(page.dpi, page.dpi))
-        data = buf.getvalue()
-    if img.mode not in ("1", "L", "RGB"):
-        img = img.convert("RGB")
-        buf = io.BytesIO()
-        img.save(buf, format="PNG", dpi=(page.dpi, page.dpi))
-        data = buf.getvalue()
-    text_pdf = text_layer_pdf(img, lang=lang, dpi=page.dpi, timeout=timeout, page_no=page_no)
-    layout = img2pdf.get_fixed_dpi_layout_fun((page.dpi, page.dpi))
-    image_pdf = img2pdf.convert(data, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
-    chars = 0
-    with pikepdf.open(io.BytesIO(text_pdf)) as tp:
-        for _, op in pikepdf.parse_content_stream(tp.pages[0], "Tj TJ"):
-            chars += 1 if op else 0
-    return _PageOutput(image_pdf, text_pdf, chars)
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -115,65 +90,86 @@ def ocr_to_pdf(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> OcrResult:
-    """Recognise `pages` and write one PDF/A-2b with an invisible text layer over each image."""
+    """Recognise `pages` and write one PDF/A-2b: each page's image layers under an invisible text layer.
+
+    Pages are processed in parallel and added in order as they finish, so memory holds only the pages
+    in flight. A page whose recognition fails or times out is kept without text and reported.
+    """
     if not pages:
         raise NoPages()
     check_languages(options.lang)
-    jobs = options.jobs or os.cpu_count() or 1
-    jobs = max(1, min(jobs, len(pages)))
+    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(pages)))
     output = Path(output)
-    out_pdf = pikepdf.Pdf.new()
-    done = 0
-    total_chars = 0
-    results: dict[int, _PageOutput] = {}
-    next_to_add = 0
+    pdf = pikepdf.Pdf.new()
+    font = make_font(pdf)
+    result = OcrResult(output, len(pages), 0, 0)
+    page_options = options.page_options()
+    finished: dict[int, PageOutput] = {}
+    next_index = 0
     report(progress, 0, len(pages))
+    queue = list(enumerate(pages))
+    queue.reverse()
     with _pool(jobs) as pool:
-        pending: dict[Future[_PageOutput], int] = {}
-        queue = list(enumerate(pages))
-        queue.reverse()
+        pending: dict[Future[PageOutput], int] = {}
         try:
             while queue or pending:
                 check_cancel(cancel)
                 while queue and len(pending) < jobs * 2:
                     index, page = queue.pop()
-                    fut = pool.submit(_process_page, page, index + 1, options.lang, options.page_timeout_s)
-                    pending[fut] = index
-                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in finished:
+                    pending[pool.submit(process_page, page, index + 1, page_options)] = index
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in done:
                     index = pending.pop(fut)
                     try:
-                        results[index] = fut.result()
-                    except OcrError:
-                        raise
+                        finished[index] = fut.result()
                     except BrokenProcessPool as exc:
                         raise PageFailed(page=index + 1, detail="the OCR worker crashed") from exc
-                    done += 1
-                    report(progress, done, len(pages))
-                while next_to_add in results:
-                    page_out = results.pop(next_to_add)
-                    total_chars += page_out.chars
-                    _append_page(out_pdf, page_out)
-                    next_to_add += 1
+                    report(progress, len(finished) + next_index, len(pages))
+                while next_index in finished:
+                    out = finished.pop(next_index)
+                    _record(result, next_index + 1, out)
+                    add_page(pdf, out, font)
+                    next_index += 1
         except BaseException:
-            for fut in pending:
-                fut.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    make_pdfa(out_pdf, title=options.title or output.stem, subject=options.subject, keywords=options.keywords)
-    with atomic_output(output) as fh:
-        out_pdf.save(fh, min_version="1.7", deterministic_id=False)
-    size = output.stat().st_size
-    log.info("wrote %s: %d pages, %d text runs, %d bytes", output.name, len(pages), total_chars, size)
-    return OcrResult(output, len(pages), total_chars, size)
+    make_pdfa(pdf, title=options.title or output.stem, subject=options.subject, keywords=options.keywords)
+    try:
+        with atomic_output(output) as fh:
+            pdf.save(
+                fh,
+                min_version="1.7",
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                deterministic_id=False,
+            )
+    except OSError:
+        raise
+    except pikepdf.PdfError as exc:
+        raise OcrError(detail=str(exc)) from exc
+    result.size_bytes = output.stat().st_size
+    log.info(
+        "wrote %s: %d pages, %d bytes, failed pages %s",
+        output.name,
+        len(pages),
+        result.size_bytes,
+        result.failed_pages,
+    )
+    return result
 
 
-def _append_page(out_pdf: pikepdf.Pdf, page_out: _PageOutput) -> None:
-    with (
-        pikepdf.open(io.BytesIO(page_out.image_pdf)) as img_pdf,
-        pikepdf.open(io.BytesIO(page_out.text_pdf)) as txt_pdf,
-    ):
-        out_pdf.pages.append(img_pdf.pages[0])
-        page = out_pdf.pages[-1]
-        form = out_pdf.copy_foreign(txt_pdf.pages[0].as_form_xobject())
-        page.add_overlay(form, pikepdf.Rectangle(*[float(v) for v in page.mediabox]))
+def _record(result: OcrResult, page_no: int, out: PageOutput) -> None:
+    chars = sum(len(w.text) for line in out.text_lines for w in line.words)
+    result.chars += chars
+    if out.error:
+        result.failed_pages.append(page_no)
+    result.page_reports.append(
+        PageReport(
+            page_no,
+            out.kind,
+            out.rotation,
+            round(out.skew_deg, 3),
+            round(out.confidence, 1),
+            out.encoded.size if out.encoded else 0,
+            out.error,
+        )
+    )

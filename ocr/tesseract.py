@@ -52,3 +52,62 @@ def text_layer_pdf(image, *, lang: str, dpi: float, timeout: float, page_no: int
         raise PageFailed(page=page_no, detail=f"timeout after {timeout:.0f} s") from exc
     except (pytesseract.TesseractError, subprocess.SubprocessError, OSError) as exc:
         raise PageFailed(page=page_no, detail=str(exc)) from exc
+
+
+def recognise(
+    image, *, lang: str, dpi: float, timeout: float, page_no: int, psm: int = 3
+) -> tuple[list, float]:
+    """Words grouped in lines, in Tesseract's reading order, and the mean word confidence (0-100)."""
+    from ocr.textlayer import Line, Word
+
+    config = f"--dpi {round(dpi)} --psm {psm}"
+    try:
+        tsv = pytesseract.image_to_data(image, lang=lang, config=config, timeout=timeout)
+    except RuntimeError as exc:
+        raise PageFailed(page=page_no, detail=f"timeout after {timeout:.0f} s") from exc
+    except (pytesseract.TesseractError, subprocess.SubprocessError, OSError) as exc:
+        raise PageFailed(page=page_no, detail=str(exc)) from exc
+    lines: dict[tuple[int, int, int], dict] = {}
+    confidences = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12:
+            continue
+        level = int(cols[0])
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        left, top, width, height = (int(c) for c in cols[6:10])
+        if level == 4:
+            lines[key] = {"box": (left, top, left + width, top + height), "words": []}
+        elif level == 5 and cols[11].strip():
+            conf = float(cols[10])
+            if conf >= 0:
+                confidences.append(conf)
+            lines.setdefault(key, {"box": (left, top, left + width, top + height), "words": []})
+            lines[key]["words"].append(Word(cols[11], left, top, left + width, top + height))
+    out = []
+    for entry in lines.values():
+        words = entry["words"]
+        if not words:
+            continue
+        _, top, _, bottom = entry["box"]
+        height = max(bottom - top, 1)
+        out.append(Line(tuple(words), baseline=bottom - 0.2 * height, height=0.85 * height))
+    mean_conf = sum(confidences) / len(confidences) if confidences else 0.0
+    return out, mean_conf
+
+
+def orientation_osd(image, *, timeout: float = 30.0) -> tuple[int, float] | None:
+    """Tesseract's own orientation guess: (clockwise rotation to apply, confidence), or None."""
+    try:
+        osd = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=10", timeout=timeout)
+    except (RuntimeError, pytesseract.TesseractError, subprocess.SubprocessError, OSError):
+        return None
+    rotate = conf = None
+    for line in osd.splitlines():
+        if line.startswith("Rotate:"):
+            rotate = int(line.split(":")[1])
+        elif line.startswith("Orientation confidence:"):
+            conf = float(line.split(":")[1])
+    if rotate is None:
+        return None
+    return rotate % 360, conf or 0.0

@@ -175,3 +175,45 @@ def import_files(
         report(progress, done + 1, len(paths))
     log.info("imported %d pages from %d files", len(pages), len(paths))
     return pages
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """Where one page of an input file is, without its pixels: for streaming work on large inputs."""
+
+    path: str
+    index: int
+    is_pdf: bool
+    dpi: float
+    rotation: int | None  # from EXIF; None when the file says nothing
+
+
+def page_refs(path: str | Path) -> list[PageRef]:
+    """The pages of a file, checked (empty, damaged, too large, password) but not decoded."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise UnreadableFile(name=path.name, detail=exc.strerror or str(exc)) from exc
+    if size == 0:
+        raise EmptyFile(name=path.name)
+    if head.lstrip()[:5] == _PDF_MAGIC:
+        import pikepdf
+
+        try:
+            with pikepdf.open(path) as pdf:
+                count = len(pdf.pages)
+        except pikepdf.PasswordError as exc:
+            raise PasswordProtected(name=path.name) from exc
+        except pikepdf.PdfError as exc:
+            raise UnreadableFile(name=path.name, detail=str(exc)) from exc
+        return [PageRef(str(path), i, True, PDF_RENDER_DPI, None) for i in range(count)]
+    try:
+        img = _open_image(path, path.read_bytes())
+    except OSError as exc:
+        raise UnreadableFile(name=path.name, detail=str(exc)) from exc
+    rotation = _EXIF_ROTATION.get(img.getexif().get(0x0112, 1)) if img.format == "JPEG" else None
+    frames = getattr(img, "n_frames", 1)
+    return [PageRef(str(path), i, False, _dpi_of(img), rotation if i == 0 else None) for i in range(frames)]
