@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default=None, help="Tesseract languages (default vie+eng)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--title", default="", help="document title for the PDF/A metadata")
+    p.add_argument(
+        "--profile",
+        choices=["archive", "standard", "small"],
+        default=None,
+        help="size against fidelity (default: standard)",
+    )
+    p.add_argument("--no-rotate", action="store_true", help="keep every page the way it was scanned")
+    p.add_argument("--no-deskew", action="store_true", help="do not straighten tilted pages")
     _json_flag(p)
 
     p = sub.add_parser("stitch", help="tiles of a large drawing to one sheet")

@@ -120,7 +120,14 @@ def cmd_ocr(args: argparse.Namespace) -> int:
     jobs = settings.ocr_jobs if args.jobs is None else args.jobs
     if jobs < 0:
         raise UsageError(detail="--jobs must be 0 or more")
-    options = OcrOptions(lang=args.lang or settings.ocr_languages, jobs=jobs, title=args.title)
+    options = OcrOptions(
+        lang=args.lang or settings.ocr_languages,
+        jobs=jobs,
+        title=args.title,
+        profile=args.profile or settings.ocr_profile,
+        auto_rotate=not args.no_rotate,
+        deskew=not args.no_deskew,
+    )
     result = ocr_to_pdf(sources, args.output, options, progress=_progress("OCR"))
     data = {
         "ok": True,
@@ -128,8 +135,11 @@ def cmd_ocr(args: argparse.Namespace) -> int:
         "pages": result.pages,
         "size_bytes": result.size_bytes,
         "text_runs": result.chars,
+        "chars": result.chars,
         "lang": options.lang,
+        "profile": options.profile,
         "failed_pages": result.failed_pages,
+        "page_reports": [r.__dict__ for r in result.page_reports],
     }
     if args.json:
         _print_json(data)

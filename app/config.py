@@ -26,6 +26,7 @@ class Settings:
     language: str = "vi"
     ocr_languages: str = "vie+eng"
     ocr_jobs: int = 0
+    ocr_profile: str = "standard"
     upload_folder: str = ""  # empty: <workspace>/delivered
     portal_url: str = ""
     pkcs11_modules: tuple[str, ...] = ()
@@ -42,6 +43,8 @@ class Settings:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
         if self.sign_level not in SIGN_LEVELS:
             raise ValueError(f"sign_level must be one of {', '.join(SIGN_LEVELS)}")
+        if self.ocr_profile not in ("archive", "standard", "small"):
+            raise ValueError("ocr_profile must be archive, standard or small")
         if self.ocr_jobs < 0:
             raise ValueError("ocr_jobs must be 0 (one per core) or more")
         if (

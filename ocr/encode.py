@@ -88,25 +88,47 @@ def colour_fraction(rgb: np.ndarray) -> float:
     return float(((chroma > 40) & (small.max(axis=2) < 235)).mean())
 
 
+def colour_mask(rgb: np.ndarray) -> np.ndarray:
+    """Strongly coloured pixels (red seals, blue signatures), grown a little to cover their edges."""
+    small = cv2.resize(rgb, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    hi, lo = small.max(axis=2), small.min(axis=2)
+    mask = ((hi.astype(np.int16) - lo) > 60).astype(np.uint8)
+    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    return cv2.resize(mask, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+
+
 def midtone_fraction(flat: np.ndarray) -> float:
     small = cv2.resize(flat, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     return float(((small > 70) & (small < 190)).mean())
 
 
-def g4(ink: np.ndarray) -> bytes:
-    """CCITT Group 4 of a boolean ink image (ink = black), one strip, as PDF's CCITTFaxDecode wants."""
-    img = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8)).convert("1")
-    buf = io.BytesIO()
-    img.save(buf, format="TIFF", compression="group4", tiffinfo={278: img.height})
-    tif = Image.open(io.BytesIO(buf.getvalue()))
-    offset, length = tif.tag_v2[273][0], tif.tag_v2[279][0]
-    return buf.getvalue()[offset : offset + length]
+@dataclass(frozen=True)
+class G4Image:
+    """A bitonal page as a one-strip G4 TIFF file (Tesseract reads it) and its strip (PDF embeds it)."""
+
+    tiff: bytes
+    strip: bytes
+    width: int
+    height: int
 
 
-def _g4_layer(ink: np.ndarray, *, stencil: bool) -> ImageLayer:
+def g4(ink: np.ndarray, dpi: float = 300.0) -> G4Image:
+    """CCITT Group 4 of a boolean ink image (ink = black), in one strip as PDF's CCITTFaxDecode wants."""
+    packed = np.packbits(~ink, axis=1)  # mode "1": 1 = white
     h, w = ink.shape
-    parms = {"K": -1, "Columns": w, "Rows": h, "BlackIs1": True}
-    return ImageLayer(g4(ink), "CCITTFaxDecode", w, h, None if stencil else "DeviceGray", 1, parms)
+    img = Image.frombytes("1", (w, h), packed.tobytes())
+    buf = io.BytesIO()
+    img.save(buf, format="TIFF", compression="group4", tiffinfo={278: h}, dpi=(dpi, dpi))
+    data = buf.getvalue()
+    tif = Image.open(io.BytesIO(data))
+    offset, length = tif.tag_v2[273][0], tif.tag_v2[279][0]
+    return G4Image(data, data[offset : offset + length], w, h)
+
+
+def _g4_layer(image: G4Image, *, stencil: bool) -> ImageLayer:
+    parms = {"K": -1, "Columns": image.width, "Rows": image.height, "BlackIs1": True}
+    cs = None if stencil else "DeviceGray"
+    return ImageLayer(image.strip, "CCITTFaxDecode", image.width, image.height, cs, 1, parms)
 
 
 def jpeg(rgb_or_gray: np.ndarray, quality: int) -> bytes:
@@ -127,13 +149,16 @@ def _jpeg_layer(img: np.ndarray, quality: int, mask: ImageLayer | None = None) -
 
 
 def _masked_mean(img: np.ndarray, weight: np.ndarray, factor: int, fallback: np.ndarray) -> np.ndarray:
-    """Average of `img` over pixels where weight=1, at 1/factor scale; `fallback` where none count."""
+    """Average of `img` over pixels where weight is set, at 1/factor scale; `fallback` where none count.
+
+    Works in uint8 at full resolution (one multiply, one area resize) and in float only when small.
+    """
     h, w = weight.shape
     size = (max(1, w // factor), max(1, h // factor))
-    wf = weight.astype(np.float32)
-    num = cv2.resize(img.astype(np.float32) * wf[..., None], size, interpolation=cv2.INTER_AREA)
-    den = cv2.resize(wf, size, interpolation=cv2.INTER_AREA)[..., None]
-    out = np.where(den > 0.02, num / np.maximum(den, 1e-6), fallback[None, None, :])
+    w8 = weight.astype(np.uint8)
+    num = cv2.resize(img * w8[..., None], size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    den = cv2.resize(w8 * 255, size, interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255.0
+    out = np.where(den > 0.02, num / np.maximum(den, 1e-3), fallback[None, None, :].astype(np.float32))
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
@@ -143,6 +168,7 @@ def encode_page(
     ink: np.ndarray,
     flat: np.ndarray,
     profile: Profile,
+    bitonal: G4Image,
     *,
     force_kind: str | None = None,
 ) -> Encoded:
@@ -157,7 +183,7 @@ def encode_page(
     else:
         kind = force_kind
     if kind == "bitonal":
-        return Encoded(kind, (_g4_layer(ink, stencil=False),))
+        return Encoded(kind, (_g4_layer(bitonal, stencil=False),))
     if kind == "photo":
         img = rgb if rgb is not None else gray
         return Encoded(kind, (_jpeg_layer(img, profile.photo_quality),))
@@ -171,7 +197,7 @@ def encode_page(
     )
     background = _masked_mean(rgb, ~dilated, profile.bg_factor, paper)
     foreground = _masked_mean(rgb, ink, profile.fg_factor, np.array([0, 0, 0]))
-    mask = _g4_layer(ink, stencil=True)
+    mask = _g4_layer(bitonal, stencil=True)
     return Encoded(
         kind, (_jpeg_layer(background, profile.bg_quality), _jpeg_layer(foreground, profile.fg_quality, mask))
     )

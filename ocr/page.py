@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import resource
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -12,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from common.imageops import analyse, to_gray
-from ocr.encode import PROFILES, Encoded, binarize, encode_page, flatten
+from ocr.encode import PROFILES, Encoded, binarize, colour_mask, encode_page, flatten, g4
 from ocr.errors import PageFailed
 from ocr.tesseract import orientation_osd, recognise
 from ocr.textlayer import Line
@@ -170,11 +172,13 @@ def process_page(source: PageSource, page_no: int, options: PageOptions) -> Page
     rotation = source.rotation or 0
     skew = source.skew_deg or 0.0
     confidence = 1.0
+    has_text = True
     if rotation:
         gray = _rotate(gray, rotation)
         rgb = _rotate(rgb, rotation) if rgb is not None else None
     if options.auto_rotate or options.deskew:
         geo = analyse(gray, dpi)
+        has_text = geo.line_score > 0  # no ink that could be text: nothing for Tesseract to read
         decide = options.auto_rotate and source.rotation is None
         extra = geo.rotation if decide else 0
         confidence = geo.orientation_confidence
@@ -201,21 +205,32 @@ def process_page(source: PageSource, page_no: int, options: PageOptions) -> Page
     seconds["binarize"] = time.process_time() - t
 
     t = time.process_time()
-    ocr_input = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
+    bitonal = g4(ink, dpi)
+    # seals and signatures are not text: Tesseract reads the page without strongly coloured ink
+    text_ink = ink & ~colour_mask(rgb) if rgb is not None else ink
+    reading = bitonal if text_ink is ink else g4(text_ink, dpi)
+    seconds["g4"] = time.process_time() - t
+
     child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     error = None
-    try:
-        lines, mean_conf = recognise(
-            ocr_input, lang=options.lang, dpi=dpi, timeout=options.timeout_s, page_no=page_no
-        )
-    except PageFailed as exc:  # keep the page, without text, and say so
-        lines, mean_conf, error = [], 0.0, exc.render()
-    seconds["tesseract_py"] = time.process_time() - t
+    lines: list[Line] = []
+    mean_conf = 0.0
+    if has_text:
+        with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+            tiff = os.path.join(tmp, "page.tif")
+            with open(tiff, "wb") as fh:
+                fh.write(reading.tiff)
+            try:
+                lines, mean_conf = recognise(
+                    tiff, lang=options.lang, dpi=dpi, timeout=options.timeout_s, page_no=page_no
+                )
+            except PageFailed as exc:  # keep the page, without text, and say so
+                error = exc.render()
     child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds["tesseract"] = child1.ru_utime + child1.ru_stime - child0.ru_utime - child0.ru_stime
 
     t = time.process_time()
-    encoded = encode_page(rgb, gray, ink, flat, profile)
+    encoded = encode_page(rgb, gray, ink, flat, profile, bitonal)
     seconds["encode"] = time.process_time() - t
 
     h, w = gray.shape

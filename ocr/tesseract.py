@@ -54,19 +54,41 @@ def text_layer_pdf(image, *, lang: str, dpi: float, timeout: float, page_no: int
         raise PageFailed(page=page_no, detail=str(exc)) from exc
 
 
+def _run_tsv(image_path: str, *, lang: str, dpi: float, timeout: float, page_no: int, psm: int) -> str:
+    exe = pytesseract.pytesseract.tesseract_cmd
+    cmd = [exe, image_path, "stdout", "-l", lang, "--dpi", str(round(dpi)), "--psm", str(psm), "tsv"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise PageFailed(page=page_no, detail=f"timeout after {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise PageFailed(page=page_no, detail=str(exc)) from exc
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PageFailed(page=page_no, detail=detail[-1] if detail else f"tesseract exit {proc.returncode}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def is_noise(text: str, conf: float) -> bool:
+    """Marks of a signature, a seal or dirt read as 'words': unsure and with little that is a letter."""
+    text = text.strip()
+    letters = sum(ch.isalnum() for ch in text)
+    if conf < 30 and (letters <= 2 or letters < len(text) / 2):
+        return True
+    return conf < 10
+
+
 def recognise(
-    image, *, lang: str, dpi: float, timeout: float, page_no: int, psm: int = 3
+    image_path: str, *, lang: str, dpi: float, timeout: float, page_no: int, psm: int = 3
 ) -> tuple[list, float]:
-    """Words grouped in lines, in Tesseract's reading order, and the mean word confidence (0-100)."""
+    """Words grouped in lines, in Tesseract's reading order, and the mean word confidence (0-100).
+
+    `image_path` is an image file Tesseract reads directly (a G4 TIFF of the binarised page: no
+    re-encoding on our side).
+    """
     from ocr.textlayer import Line, Word
 
-    config = f"--dpi {round(dpi)} --psm {psm}"
-    try:
-        tsv = pytesseract.image_to_data(image, lang=lang, config=config, timeout=timeout)
-    except RuntimeError as exc:
-        raise PageFailed(page=page_no, detail=f"timeout after {timeout:.0f} s") from exc
-    except (pytesseract.TesseractError, subprocess.SubprocessError, OSError) as exc:
-        raise PageFailed(page=page_no, detail=str(exc)) from exc
+    tsv = _run_tsv(image_path, lang=lang, dpi=dpi, timeout=timeout, page_no=page_no, psm=psm)
     lines: dict[tuple[int, int, int], dict] = {}
     confidences = []
     for row in tsv.splitlines()[1:]:
@@ -82,6 +104,8 @@ def recognise(
             conf = float(cols[10])
             if conf >= 0:
                 confidences.append(conf)
+            if is_noise(cols[11], conf):
+                continue
             lines.setdefault(key, {"box": (left, top, left + width, top + height), "words": []})
             lines[key]["words"].append(Word(cols[11], left, top, left + width, top + height))
     out = []
