@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="size against fidelity (default: standard)",
     )
+    p.add_argument(
+        "--mode",
+        choices=["skip", "redo", "force"],
+        default="skip",
+        help="PDF pages that already hold text: keep them (skip), replace an earlier OCR layer "
+        "(redo), or rasterise and OCR everything (force)",
+    )
     p.add_argument("--no-rotate", action="store_true", help="keep every page the way it was scanned")
     p.add_argument("--no-deskew", action="store_true", help="do not straighten tilted pages")
     _json_flag(p)

@@ -127,6 +127,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
         profile=args.profile or settings.ocr_profile,
         auto_rotate=not args.no_rotate,
         deskew=not args.no_deskew,
+        mode=args.mode,
     )
     result = ocr_to_pdf(sources, args.output, options, progress=_progress("OCR"))
     data = {
@@ -139,6 +140,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
         "lang": options.lang,
         "profile": options.profile,
         "failed_pages": result.failed_pages,
+        "mode": options.mode,
         "page_reports": [r.__dict__ for r in result.page_reports],
     }
     if args.json:

@@ -131,11 +131,12 @@ def _g4_layer(image: G4Image, *, stencil: bool) -> ImageLayer:
     return ImageLayer(image.strip, "CCITTFaxDecode", image.width, image.height, cs, 1, parms)
 
 
-def jpeg(rgb_or_gray: np.ndarray, quality: int) -> bytes:
+def jpeg(rgb_or_gray: np.ndarray, quality: int, *, full_chroma: bool = False) -> bytes:
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1]
+    if full_chroma:  # no chroma subsampling: thin coloured strokes keep their colour
+        params += [cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444]
     ok, data = cv2.imencode(
-        ".jpg",
-        cv2.cvtColor(rgb_or_gray, cv2.COLOR_RGB2BGR) if rgb_or_gray.ndim == 3 else rgb_or_gray,
-        [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1],
+        ".jpg", cv2.cvtColor(rgb_or_gray, cv2.COLOR_RGB2BGR) if rgb_or_gray.ndim == 3 else rgb_or_gray, params
     )
     if not ok:
         raise ValueError("JPEG encoding failed")
@@ -145,10 +146,10 @@ def jpeg(rgb_or_gray: np.ndarray, quality: int) -> bytes:
 def _jpeg_layer(img: np.ndarray, quality: int, mask: ImageLayer | None = None) -> ImageLayer:
     h, w = img.shape[:2]
     cs = "DeviceRGB" if img.ndim == 3 else "DeviceGray"
-    return ImageLayer(jpeg(img, quality), "DCTDecode", w, h, cs, 8, {}, mask)
+    return ImageLayer(jpeg(img, quality, full_chroma=mask is not None), "DCTDecode", w, h, cs, 8, {}, mask)
 
 
-def _masked_mean(img: np.ndarray, weight: np.ndarray, factor: int, fallback: np.ndarray) -> np.ndarray:
+def _masked_mean(img: np.ndarray, weight: np.ndarray, factor: int, fallback: np.ndarray | None) -> np.ndarray:
     """Average of `img` over pixels where weight is set, at 1/factor scale; `fallback` where none count.
 
     Works in uint8 at full resolution (one multiply, one area resize) and in float only when small.
@@ -158,8 +159,16 @@ def _masked_mean(img: np.ndarray, weight: np.ndarray, factor: int, fallback: np.
     w8 = weight.astype(np.uint8)
     num = cv2.resize(img * w8[..., None], size, interpolation=cv2.INTER_AREA).astype(np.float32)
     den = cv2.resize(w8 * 255, size, interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255.0
-    out = np.where(den > 0.02, num / np.maximum(den, 1e-3), fallback[None, None, :].astype(np.float32))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    valid = den > 0.02
+    mean = np.clip(num / np.maximum(den, 1e-3), 0, 255).astype(np.uint8)
+    if fallback is not None:
+        return np.where(valid, mean, fallback[None, None, :].astype(np.uint8))
+    # no fallback colour: spread the neighbours' colours into empty cells, so that JPEG does not pull
+    # a red stroke towards whatever filler sits next to it
+    holes = (~valid[..., 0]).astype(np.uint8)
+    if holes.all():
+        return mean
+    return cv2.inpaint(mean, holes, 3, cv2.INPAINT_TELEA) if holes.any() else mean
 
 
 def encode_page(
@@ -196,7 +205,7 @@ def encode_page(
         else np.array([255, 255, 255])
     )
     background = _masked_mean(rgb, ~dilated, profile.bg_factor, paper)
-    foreground = _masked_mean(rgb, ink, profile.fg_factor, np.array([0, 0, 0]))
+    foreground = _masked_mean(rgb, ink, profile.fg_factor, None)
     mask = _g4_layer(bitonal, stencil=True)
     return Encoded(
         kind, (_jpeg_layer(background, profile.bg_quality), _jpeg_layer(foreground, profile.fg_quality, mask))

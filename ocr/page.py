@@ -39,6 +39,7 @@ class PageSource:
     pdf_page: int | None = None
     frame: int = 0  # page of a multi-page image file (TIFF)
     skew_deg: float | None = None
+    action: str = "ocr"  # PDF pages: "ocr" from the scan image, "render" first, or "keep" unchanged
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def _pdf_page_image(source: PageSource) -> tuple[np.ndarray, float]:
         images = list(page.images.values())
         box = [float(v) for v in page.mediabox]
         width_pt = box[2] - box[0]
-        if len(images) == 1:
+        if len(images) == 1 and source.action != "render":
             pim = pikepdf.PdfImage(images[0])
             img = pim.as_pil_image()
             dpi = round(img.width / (width_pt / 72.0), 1)

@@ -43,3 +43,64 @@ def make_pdfa(pdf: pikepdf.Pdf, *, title: str, subject: str = "", keywords: str 
         meta["xmp:CreateDate"] = now.isoformat(timespec="seconds")
         meta["xmp:ModifyDate"] = now.isoformat(timespec="seconds")
         meta["xmp:MetadataDate"] = now.isoformat(timespec="seconds")
+
+
+def check_pdfa(path) -> list[str]:
+    """Structural PDF/A-2b checks that catch what breaks archiving; an empty list means none failed.
+
+    Not a full validator: identification and metadata, output intent, encryption, JavaScript and
+    embedded files, font embedding, forbidden filters and image interpolation.
+    """
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        if pdf.is_encrypted:
+            problems.append("encrypted")
+        if "/ID" not in pdf.trailer:
+            problems.append("trailer has no /ID")
+        root = pdf.Root
+        if "/Metadata" not in root:
+            problems.append("no XMP metadata")
+        else:
+            meta = pdf.open_metadata()
+            if meta.get("pdfaid:part") != "2" or meta.get("pdfaid:conformance") != "B":
+                problems.append(
+                    f"XMP does not claim PDF/A-2B ({meta.get('pdfaid:part')}{meta.get('pdfaid:conformance')})"
+                )
+            title = meta.get("dc:title")
+            if not title:
+                problems.append("XMP has no dc:title")
+            info_title = str(pdf.docinfo.get("/Title", "")) if pdf.docinfo is not None else ""
+            if info_title and title and info_title != title:
+                problems.append("document info title differs from XMP")
+        intents = root.get("/OutputIntents")
+        if not intents or not any(i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i for i in intents):
+            problems.append("no PDF/A output intent with an ICC profile")
+        names = root.get("/Names")
+        if names is not None and ("/JavaScript" in names or "/EmbeddedFiles" in names):
+            problems.append("JavaScript or embedded files")
+        if "/OpenAction" in root or "/AA" in root:
+            problems.append("document actions")
+        for number, page in enumerate(pdf.pages, start=1):
+            problems.extend(f"page {number}: {p}" for p in _page_problems(page))
+    return problems
+
+
+def _page_problems(page) -> list[str]:
+    out = []
+    resources = page.obj.get("/Resources", pikepdf.Dictionary())
+    for name, font in dict(resources.get("/Font", {})).items():
+        fonts = [font]
+        if font.get("/Subtype") == "/Type0":
+            fonts = list(font.get("/DescendantFonts", []))
+        for f in fonts:
+            desc = f.get("/FontDescriptor")
+            if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                out.append(f"font {name} not embedded")
+    for name, xobj in dict(resources.get("/XObject", {})).items():
+        filters = xobj.get("/Filter")
+        filters = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+        if pikepdf.Name.LZWDecode in filters:
+            out.append(f"{name} uses LZW")
+        if xobj.get("/Interpolate") is True:
+            out.append(f"{name} asks for interpolation")
+    return out

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pikepdf
@@ -19,6 +19,7 @@ from common.progress import Progress, check_cancel, report
 from ocr.assemble import add_page, make_font
 from ocr.encode import PROFILES
 from ocr.errors import NoPages, OcrError, PageFailed
+from ocr.inspect import MODES, plan, text_states
 from ocr.page import PageOptions, PageOutput, PageSource, process_page
 from ocr.pdfa import make_pdfa
 from ocr.tesseract import check_languages
@@ -34,6 +35,7 @@ class OcrOptions:
     jobs: int = 0  # 0: one per core
     page_timeout_s: float = 180.0
     profile: str = "standard"
+    mode: str = "skip"  # pages that already hold text: skip (keep them), redo (replace an OCR layer), force
     deskew: bool = True
     auto_rotate: bool = True
     title: str = ""
@@ -45,6 +47,8 @@ class OcrOptions:
             raise ValueError(f"invalid language list: {self.lang!r}")
         if self.jobs < 0:
             raise ValueError("jobs must be >= 0")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
 
@@ -98,41 +102,68 @@ def ocr_to_pdf(
     if not pages:
         raise NoPages()
     check_languages(options.lang)
+    pages = _plan_pages(pages, options.mode)
     jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(pages)))
     output = Path(output)
     pdf = pikepdf.Pdf.new()
     font = make_font(pdf)
     result = OcrResult(output, len(pages), 0, 0)
     page_options = options.page_options()
-    finished: dict[int, PageOutput] = {}
+    finished: dict[int, PageOutput | PageSource] = {}
+    sources_open: dict[str, pikepdf.Pdf] = {}
+    crashes: dict[int, int] = {}
     next_index = 0
     report(progress, 0, len(pages))
     queue = list(enumerate(pages))
     queue.reverse()
-    with _pool(jobs) as pool:
-        pending: dict[Future[PageOutput], int] = {}
-        try:
-            while queue or pending:
-                check_cancel(cancel)
-                while queue and len(pending) < jobs * 2:
-                    index, page = queue.pop()
-                    pending[pool.submit(process_page, page, index + 1, page_options)] = index
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    index = pending.pop(fut)
-                    try:
-                        finished[index] = fut.result()
-                    except BrokenProcessPool as exc:
-                        raise PageFailed(page=index + 1, detail="the OCR worker crashed") from exc
-                    report(progress, len(finished) + next_index, len(pages))
-                while next_index in finished:
-                    out = finished.pop(next_index)
+    pool = _pool(jobs)
+    pending: dict[Future[PageOutput], int] = {}
+    try:
+        while queue or pending:
+            check_cancel(cancel)
+            while queue and len(pending) < jobs * 2:
+                index, page = queue.pop()
+                if page.action == "keep":
+                    finished[index] = page
+                    continue
+                pending[pool.submit(process_page, page, index + 1, page_options)] = index
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                index = pending.pop(fut)
+                try:
+                    finished[index] = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    crashes[index] = crashes.get(index, 0) + 1
+                    if crashes[index] > 1:
+                        raise PageFailed(page=index + 1, detail="it crashed the OCR worker twice") from None
+                    queue.append((index, pages[index]))
+                    continue
+                report(progress, len(finished) + next_index, len(pages))
+            if broken:  # a worker died (a crash, the OOM killer): start fresh, retry its pages once
+                for index in pending.values():
+                    queue.append((index, pages[index]))
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = _pool(jobs)
+                queue.sort(key=lambda item: -item[0])
+                log.warning("an OCR worker crashed; retrying its pages")
+            while next_index in finished:
+                out = finished.pop(next_index)
+                if isinstance(out, PageSource):
+                    _keep_page(pdf, out, sources_open)
+                    result.page_reports.append(PageReport(next_index + 1, "kept", 0, 0.0, 0.0, 0, None))
+                else:
                     _record(result, next_index + 1, out)
                     add_page(pdf, out, font)
-                    next_index += 1
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+                next_index += 1
+    except BaseException:
+        for src in sources_open.values():
+            src.close()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     make_pdfa(pdf, title=options.title or output.stem, subject=options.subject, keywords=options.keywords)
     try:
         with atomic_output(output) as fh:
@@ -142,10 +173,11 @@ def ocr_to_pdf(
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 deterministic_id=False,
             )
-    except OSError:
-        raise
     except pikepdf.PdfError as exc:
         raise OcrError(detail=str(exc)) from exc
+    finally:
+        for src in sources_open.values():
+            src.close()
     result.size_bytes = output.stat().st_size
     log.info(
         "wrote %s: %d pages, %d bytes, failed pages %s",
@@ -155,6 +187,26 @@ def ocr_to_pdf(
         result.failed_pages,
     )
     return result
+
+
+def _plan_pages(pages: Sequence[PageSource], mode: str) -> list[PageSource]:
+    """Decide, for pages of PDFs, whether to OCR, render first, or keep them (they already hold text)."""
+    states: dict[str, list[str]] = {}
+    out = []
+    for page in pages:
+        if page.path is not None and page.pdf_page is not None:
+            if page.path not in states:
+                states[page.path] = text_states(page.path)
+            page = replace(page, action=plan(states[page.path][page.pdf_page], mode))
+        out.append(page)
+    return out
+
+
+def _keep_page(pdf: pikepdf.Pdf, page: PageSource, sources_open: dict[str, pikepdf.Pdf]) -> None:
+    src = sources_open.get(page.path)
+    if src is None:
+        src = sources_open[page.path] = pikepdf.open(page.path)
+    pdf.pages.append(src.pages[page.pdf_page])
 
 
 def _record(result: OcrResult, page_no: int, out: PageOutput) -> None:
