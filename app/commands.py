@@ -9,7 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-from app import pipeline
 from app.config import Settings, load_settings
 from app.i18n import translate
 from app.paths import workspace_dir
@@ -88,6 +87,7 @@ def read_pin(args: argparse.Namespace) -> tuple[str | None, bool]:
 
 # -- doctor -----------------------------------------------------------------------------------
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from app import pipeline
     from app.doctor import format_report, run_doctor
 
     settings, sources = _settings()
@@ -161,6 +161,7 @@ def cmd_stitch(args: argparse.Namespace) -> int:
 
 # -- tokens and signing -----------------------------------------------------------------------
 def cmd_tokens(args: argparse.Namespace) -> int:
+    from app import pipeline
     from signing import list_tokens
 
     settings, _ = _settings()
@@ -211,6 +212,7 @@ def _sign_options(args: argparse.Namespace, settings: Settings):
 
 
 def _open_token(args: argparse.Namespace, settings: Settings):
+    from app import pipeline
     from signing import TokenSession
 
     module = args.module
@@ -269,6 +271,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from app import pipeline
     from signing import verify_pdf
     from signing.verify import load_trust_roots
 
@@ -322,6 +325,8 @@ def _dossier_dict(ws: Workspace, code: str) -> dict:
 
 
 def cmd_dossier(args: argparse.Namespace) -> int:
+    from app import pipeline
+
     ws, settings = _workspace()
     with ws:
         action = args.dossier_command
@@ -448,6 +453,7 @@ def _out(args: argparse.Namespace, data, text: str) -> int:
 
 # -- outbox and upload ------------------------------------------------------------------------
 def cmd_outbox(args: argparse.Namespace) -> int:
+    from app import pipeline
     from upload import Outbox
 
     ws, settings = _workspace()
@@ -490,6 +496,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
+    from app import pipeline
+
     ws, settings = _workspace()
     with ws:
         summary = pipeline.upload_due(

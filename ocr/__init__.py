@@ -1,7 +1,7 @@
 """OCR and compression: Tesseract text layer over each page image, assembled as PDF/A-2b."""
 
 from ocr.errors import OcrError
-from ocr.page import PageSource
+from ocr.model import PageSource
 from ocr.pipeline import OcrOptions, OcrResult, ocr_to_pdf
 from ocr.tesseract import TesseractInfo, tesseract_info
 

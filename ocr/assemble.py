@@ -7,8 +7,7 @@ import zlib
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from ocr.encode import ImageLayer
-from ocr.page import PageOutput
+from ocr.model import ImageLayer, PageOutput
 from ocr.textlayer import FONT_NAME, cid_to_gid_map, content_stream, glyphless_font, to_unicode_cmap
 
 

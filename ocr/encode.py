@@ -3,57 +3,13 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 from PIL import Image
 
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    bg_factor: int  # background downscale for MRC (4 = 75 dpi from 300)
-    bg_quality: int
-    fg_factor: int
-    fg_quality: int
-    photo_quality: int
-    photo_max_dpi: float
-    speck_area: int  # connected components up to this many pixels are dropped (at 300 dpi)
-
-
-PROFILES = {
-    "archive": Profile("archive", 3, 60, 4, 70, 85, 400.0, 2),
-    "standard": Profile("standard", 4, 45, 8, 50, 75, 300.0, 6),
-    "small": Profile("small", 6, 35, 12, 40, 60, 200.0, 8),
-}
-
-
-@dataclass(frozen=True)
-class ImageLayer:
-    """One image XObject drawn over the whole page."""
-
-    data: bytes
-    filter: str  # "CCITTFaxDecode", "DCTDecode" or "FlateDecode"
-    width: int
-    height: int
-    colorspace: str | None  # "DeviceGray", "DeviceRGB"; None for a stencil mask
-    bpc: int = 8
-    decode_parms: dict = field(default_factory=dict)
-    mask: ImageLayer | None = None  # explicit stencil mask (may have another resolution)
-
-
-@dataclass(frozen=True)
-class Encoded:
-    kind: str  # "bitonal", "mrc", "photo", "blank"
-    layers: tuple[ImageLayer, ...]
-
-    @property
-    def size(self) -> int:
-        total = 0
-        for layer in self.layers:
-            total += len(layer.data) + (len(layer.mask.data) if layer.mask else 0)
-        return total
+from ocr.model import Encoded, ImageLayer, Profile
 
 
 def flatten(gray: np.ndarray, factor: int = 8) -> np.ndarray:
@@ -67,13 +23,26 @@ def flatten(gray: np.ndarray, factor: int = 8) -> np.ndarray:
     return cv2.divide(gray, np.maximum(paper, 1), scale=255)
 
 
+def _components(binary: np.ndarray):
+    """Connected components with 16-bit labels when they fit (half the memory of 32-bit ones)."""
+    try:
+        n, labels, stats, centroids = cv2.connectedComponentsWithStats(
+            binary, connectivity=8, ltype=cv2.CV_16U
+        )
+        if n < 65535:
+            return n, labels, stats, centroids
+    except cv2.error:
+        pass
+    return cv2.connectedComponentsWithStats(binary, connectivity=8, ltype=cv2.CV_32S)
+
+
 def binarize(flat: np.ndarray, speck_area: int) -> np.ndarray:
     """Ink = True. Otsu on the flattened page (bounded so a blank page stays blank), specks removed."""
     otsu, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     threshold = min(max(otsu, 120.0), 200.0)
     ink = (flat < threshold).astype(np.uint8)
     if speck_area > 0:
-        _n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        _n, labels, stats, _ = _components(ink)
         small = stats[:, cv2.CC_STAT_AREA] <= speck_area
         small[0] = False
         if small.any():
@@ -150,25 +119,25 @@ def _jpeg_layer(img: np.ndarray, quality: int, mask: ImageLayer | None = None) -
 
 
 def _masked_mean(img: np.ndarray, weight: np.ndarray, factor: int, fallback: np.ndarray | None) -> np.ndarray:
-    """Average of `img` over pixels where weight is set, at 1/factor scale; `fallback` where none count.
+    """Weighted average colour of `img` at 1/factor scale; weight is 0..255 per pixel (uint8).
 
-    Works in uint8 at full resolution (one multiply, one area resize) and in float only when small.
+    Cells without weight take `fallback`, or, without one, the colours of their neighbours (so that
+    JPEG does not pull a thin red stroke towards a filler colour beside it).
     """
     h, w = weight.shape
     size = (max(1, w // factor), max(1, h // factor))
-    w8 = weight.astype(np.uint8)
-    num = cv2.resize(img * w8[..., None], size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    den = cv2.resize(w8 * 255, size, interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255.0
+    weighted = cv2.multiply(img, cv2.merge([weight] * img.shape[2]), scale=1.0 / 255)
+    num = cv2.resize(weighted, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    del weighted
+    den = cv2.resize(weight, size, interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255.0
     valid = den > 0.02
     mean = np.clip(num / np.maximum(den, 1e-3), 0, 255).astype(np.uint8)
     if fallback is not None:
         return np.where(valid, mean, fallback[None, None, :].astype(np.uint8))
-    # no fallback colour: spread the neighbours' colours into empty cells, so that JPEG does not pull
-    # a red stroke towards whatever filler sits next to it
     holes = (~valid[..., 0]).astype(np.uint8)
-    if holes.all():
+    if holes.all() or not holes.any():
         return mean
-    return cv2.inpaint(mean, holes, 3, cv2.INPAINT_TELEA) if holes.any() else mean
+    return cv2.inpaint(mean, holes, 3, cv2.INPAINT_TELEA)
 
 
 def encode_page(
@@ -179,14 +148,15 @@ def encode_page(
     profile: Profile,
     bitonal: G4Image,
     *,
+    dpi: float = 300.0,
     force_kind: str | None = None,
 ) -> Encoded:
     """Choose the page's compression from its content and encode it."""
     if force_kind is None:
-        if rgb is not None and colour_fraction(rgb) > 0.001:
-            kind = "mrc"
-        elif midtone_fraction(flat) > 0.30:
+        if midtone_fraction(gray) > 0.30:  # mostly continuous tone: a photograph, whatever its colours
             kind = "photo"
+        elif rgb is not None and colour_fraction(rgb) > 0.001:
+            kind = "mrc"
         else:
             kind = "bitonal"
     else:
@@ -195,17 +165,24 @@ def encode_page(
         return Encoded(kind, (_g4_layer(bitonal, stencil=False),))
     if kind == "photo":
         img = rgb if rgb is not None else gray
+        if dpi > profile.photo_max_dpi:  # the page keeps its physical size; the photo, fewer pixels
+            f = profile.photo_max_dpi / dpi
+            img = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
         return Encoded(kind, (_jpeg_layer(img, profile.photo_quality),))
-    # MRC: paper and colour areas at low resolution, ink as a full-resolution mask over its own colour
+    # MRC: paper and colour areas at low resolution, ink as a full-resolution mask over its own colour.
+    # Colours are averaged from a half-resolution copy: both layers are far coarser than that anyway.
     assert rgb is not None
-    dilated = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    paper = (
-        np.median(rgb[::16, ::16][~dilated[::16, ::16]], axis=0)
-        if (~dilated).any()
-        else np.array([255, 255, 255])
-    )
-    background = _masked_mean(rgb, ~dilated, profile.bg_factor, paper)
-    foreground = _masked_mean(rgb, ink, profile.fg_factor, None)
+    half = (max(1, rgb.shape[1] // 2), max(1, rgb.shape[0] // 2))
+    small = cv2.resize(rgb, half, interpolation=cv2.INTER_AREA)
+    ink8 = ink.view(np.uint8) * np.uint8(255) if ink.dtype == bool else ink
+    ink_half = cv2.resize(ink8, half, interpolation=cv2.INTER_AREA)
+    del ink8
+    paper_weight = cv2.erode(255 - ink_half, np.ones((3, 3), np.uint8))  # keep clear of the ink's edges
+    paper_weight[paper_weight < 250] = 0
+    clear = paper_weight[::8, ::8] > 0
+    paper = np.median(small[::8, ::8][clear], axis=0) if clear.any() else np.array([255, 255, 255])
+    background = _masked_mean(small, paper_weight, max(1, profile.bg_factor // 2), paper)
+    foreground = _masked_mean(small, ink_half, max(1, profile.fg_factor // 2), None)
     mask = _g4_layer(bitonal, stencil=True)
     return Encoded(
         kind, (_jpeg_layer(background, profile.bg_quality), _jpeg_layer(foreground, profile.fg_quality, mask))

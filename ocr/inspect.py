@@ -1,32 +1,55 @@
-"""What a PDF page already holds: no text, only an invisible OCR layer, or visible text."""
+"""What a PDF page already holds: no text, only an invisible OCR layer, or visible text.
+
+Reads only content streams (with qpdf, through pikepdf): a scanned page's image data is never
+loaded, so inspecting a long scanned PDF costs almost no memory.
+"""
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+import pikepdf
 
 NONE, INVISIBLE, VISIBLE = "none", "invisible", "visible"
 MODES = ("skip", "redo", "force")
+_SHOW = {"Tj", "TJ", "'", '"'}
+_OPERATORS = "q Q Tr Tj TJ ' \" Do"
+
+
+def _state_of(container, resources, depth: int = 0) -> str:
+    state = NONE
+    render_mode, stack = 0, []
+    try:
+        instructions = pikepdf.parse_content_stream(container, _OPERATORS)
+    except pikepdf.PdfError:
+        return NONE
+    for operands, operator in instructions:
+        op = str(operator)
+        if op == "q":
+            stack.append(render_mode)
+        elif op == "Q":
+            render_mode = stack.pop() if stack else 0
+        elif op == "Tr" and operands:
+            render_mode = int(operands[0])
+        elif op in _SHOW:
+            if render_mode == 3:
+                state = INVISIBLE
+            else:
+                return VISIBLE
+        elif op == "Do" and depth < 4 and operands:
+            xobjects = resources.get("/XObject", {}) if resources is not None else {}
+            xobj = xobjects.get(operands[0])
+            if xobj is not None and xobj.get("/Subtype") == "/Form":
+                inner = _state_of(xobj, xobj.get("/Resources", resources), depth + 1)
+                if inner == VISIBLE:
+                    return VISIBLE
+                if inner == INVISIBLE:
+                    state = INVISIBLE
+    return state
 
 
 def text_states(path: str) -> list[str]:
     """For each page of `path`: "none", "invisible" (an earlier OCR layer) or "visible"."""
-    doc = pdfium.PdfDocument(path)
-    try:
-        states = []
-        for index in range(len(doc)):
-            page = doc[index]
-            state = NONE
-            for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_TEXT,), max_depth=4):
-                if pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
-                    state = INVISIBLE
-                else:
-                    state = VISIBLE
-                    break
-            states.append(state)
-        return states
-    finally:
-        doc.close()
+    with pikepdf.open(path) as pdf:
+        return [_state_of(page, page.obj.get("/Resources")) for page in pdf.pages]
 
 
 def plan(state: str, mode: str) -> str:

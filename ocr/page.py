@@ -7,64 +7,21 @@ import os
 import resource
 import tempfile
 import time
-from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 from PIL import Image
 
 from common.imageops import analyse, to_gray
-from ocr.encode import PROFILES, Encoded, binarize, colour_mask, encode_page, flatten, g4
+from ocr.encode import binarize, colour_mask, encode_page, flatten, g4
 from ocr.errors import PageFailed
+from ocr.memory import trim
+from ocr.model import PROFILES, PageOptions, PageOutput, PageSource
 from ocr.tesseract import orientation_osd, recognise
 from ocr.textlayer import Line
 
 ORIENTATION_TRUST = 0.15  # below this, Tesseract's orientation detection gets the last word
 MAX_PIXELS = 400_000_000
-
-
-@dataclass(frozen=True)
-class PageSource:
-    """One page to process: encoded image bytes or a file (and page number), with what capture knows.
-
-    `rotation` is the clockwise turn capture already decided (EXIF, the clerk); None lets the page's
-    own content decide. `skew_deg` likewise.
-    """
-
-    data: bytes | None = None
-    dpi: float = 300.0
-    rotation: int | None = None
-    label: str = ""
-    path: str | None = None
-    pdf_page: int | None = None
-    frame: int = 0  # page of a multi-page image file (TIFF)
-    skew_deg: float | None = None
-    action: str = "ocr"  # PDF pages: "ocr" from the scan image, "render" first, or "keep" unchanged
-
-
-@dataclass(frozen=True)
-class PageOptions:
-    lang: str = "vie+eng"
-    profile: str = "standard"
-    timeout_s: float = 180.0
-    deskew: bool = True
-    auto_rotate: bool = True
-
-
-@dataclass
-class PageOutput:
-    width_pt: float
-    height_pt: float
-    encoded: Encoded | None
-    text_lines: list[Line]
-    scale: float  # points per pixel of the processed image
-    rotation: int
-    skew_deg: float
-    orientation_confidence: float
-    kind: str
-    confidence: float
-    error: str | None = None
-    seconds: dict = field(default_factory=dict)
 
 
 def load_image(source: PageSource) -> tuple[np.ndarray, float]:
@@ -89,7 +46,7 @@ def load_image(source: PageSource) -> tuple[np.ndarray, float]:
         if arr is not None and arr.dtype == np.uint8 and arr.ndim == 2:
             return arr, dpi
         if arr is not None and arr.dtype == np.uint8 and arr.ndim == 3 and arr.shape[2] == 3:
-            return cv2.cvtColor(arr, cv2.COLOR_BGR2RGB), dpi
+            return cv2.cvtColor(arr, cv2.COLOR_BGR2RGB, dst=arr), dpi
     img = Image.open(io.BytesIO(data))
     if img.width * img.height > MAX_PIXELS:
         raise ValueError(f"image too large: {img.width}x{img.height}")
@@ -100,7 +57,10 @@ def load_image(source: PageSource) -> tuple[np.ndarray, float]:
 
 
 def _to_array(img: Image.Image) -> np.ndarray:
-    if img.mode in ("1", "L"):
+    """The image as a uint8 array (grey or RGB), copying the pixels once where the mode allows."""
+    if img.mode in ("L", "RGB"):
+        return np.asarray(img)
+    if img.mode == "1":
         return np.asarray(img.convert("L"))
     if img.mode in ("I;16", "I", "F"):
         arr = np.asarray(img, dtype=np.float64)
@@ -168,6 +128,7 @@ def process_page(source: PageSource, page_no: int, options: PageOptions) -> Page
     profile = PROFILES[options.profile]
     rgb = img if img.ndim == 3 else None
     gray = to_gray(img)
+    del img  # from here on only `rgb` and `gray` hold the page: each big array exists once
 
     t = time.process_time()
     rotation = source.rotation or 0
@@ -212,6 +173,14 @@ def process_page(source: PageSource, page_no: int, options: PageOptions) -> Page
     reading = bitonal if text_ink is ink else g4(text_ink, dpi)
     seconds["g4"] = time.process_time() - t
 
+    t = time.process_time()
+    encoded = encode_page(rgb, gray, ink, flat, profile, bitonal, dpi=dpi)
+    seconds["encode"] = time.process_time() - t
+    h, w = gray.shape
+    # the page's pixels are no longer needed: free them before Tesseract's own memory peak
+    del rgb, gray, flat, ink, text_ink
+    trim()
+
     child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     error = None
     lines: list[Line] = []
@@ -221,6 +190,7 @@ def process_page(source: PageSource, page_no: int, options: PageOptions) -> Page
             tiff = os.path.join(tmp, "page.tif")
             with open(tiff, "wb") as fh:
                 fh.write(reading.tiff)
+            del reading
             try:
                 lines, mean_conf = recognise(
                     tiff, lang=options.lang, dpi=dpi, timeout=options.timeout_s, page_no=page_no
@@ -230,11 +200,6 @@ def process_page(source: PageSource, page_no: int, options: PageOptions) -> Page
     child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds["tesseract"] = child1.ru_utime + child1.ru_stime - child0.ru_utime - child0.ru_stime
 
-    t = time.process_time()
-    encoded = encode_page(rgb, gray, ink, flat, profile, bitonal)
-    seconds["encode"] = time.process_time() - t
-
-    h, w = gray.shape
     scale = 72.0 / dpi
     return PageOutput(
         width_pt=w * scale,

@@ -17,10 +17,9 @@ import pikepdf
 from common.atomic import atomic_output
 from common.progress import Progress, check_cancel, report
 from ocr.assemble import add_page, make_font
-from ocr.encode import PROFILES
 from ocr.errors import NoPages, OcrError, PageFailed
 from ocr.inspect import MODES, plan, text_states
-from ocr.page import PageOptions, PageOutput, PageSource, process_page
+from ocr.model import PROFILES, PageOptions, PageOutput, PageSource
 from ocr.pdfa import make_pdfa
 from ocr.tesseract import check_languages
 
@@ -77,8 +76,18 @@ class OcrResult:
     page_reports: list[PageReport] = field(default_factory=list)
 
 
+def _run_page(source: PageSource, page_no: int, options: PageOptions) -> PageOutput:
+    """Worker entry point; the image libraries are imported here, in the worker, never in the caller."""
+    from ocr.page import process_page
+
+    return process_page(source, page_no, options)
+
+
 def _worker_init() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    from ocr.memory import return_big_blocks_to_os
+
+    return_big_blocks_to_os()
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -126,7 +135,7 @@ def ocr_to_pdf(
                 if page.action == "keep":
                     finished[index] = page
                     continue
-                pending[pool.submit(process_page, page, index + 1, page_options)] = index
+                pending[pool.submit(_run_page, page, index + 1, page_options)] = index
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             broken = False
             for fut in done:

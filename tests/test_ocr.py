@@ -156,3 +156,20 @@ def test_scanned_pdf_input_and_pages_that_already_hold_text(page, sohoa_home, tm
     assert res["page_reports"][0]["kind"] == "bitonal"
     poppler, _ = texts(redo)
     assert poppler.count("Hạnh phúc") == 1  # the old OCR layer was replaced, not doubled
+
+
+def test_photograph_goes_jpeg_and_small_profile_lowers_its_resolution(tmp_path):
+    rng = np.random.default_rng(3)
+    y, x = np.mgrid[0:600, 0:900]
+    photo = np.stack([(x / 4) % 256, (y / 3) % 256, ((x + y) / 6) % 256], axis=-1)
+    photo = (photo * 0.6 + rng.normal(60, 25, photo.shape)).clip(0, 255).astype(np.uint8)
+    img = Image.fromarray(photo, "RGB")
+    sizes = {}
+    for profile in ("standard", "small"):
+        out = tmp_path / f"{profile}.pdf"
+        result = ocr_to_pdf([PageSource(png(img), DPI)], out, OcrOptions(jobs=1, profile=profile))
+        assert result.page_reports[0].kind == "photo"
+        sizes[profile] = result.page_reports[0].size_bytes
+        with pikepdf.open(out) as pdf:
+            assert float(pdf.pages[0].mediabox[2]) == pytest.approx(900 * 72 / DPI, abs=0.5)
+    assert sizes["small"] < sizes["standard"]

@@ -1,0 +1,35 @@
+"""Keep a worker's memory from ratcheting up: page-sized arrays go back to the OS when freed."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import sys
+
+M_MMAP_THRESHOLD = -3
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def return_big_blocks_to_os() -> None:
+    """Fix glibc's mmap threshold at 128 KiB: otherwise it grows after each freed page-sized array, and
+    later arrays come from a heap that never shrinks (a worker would keep its largest page's memory)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+
+
+def trim() -> None:
+    """Hand freed heap memory back to the OS (glibc), e.g. before a memory-hungry child process runs."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
