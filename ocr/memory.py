@@ -20,12 +20,13 @@ def _libc():
         return None
 
 
-def return_big_blocks_to_os() -> None:
-    """Fix glibc's mmap threshold at 128 KiB: otherwise it grows after each freed page-sized array, and
-    later arrays come from a heap that never shrinks (a worker would keep its largest page's memory)."""
+def return_big_blocks_to_os(threshold: int = 4 << 20) -> None:
+    """Fix glibc's mmap threshold (4 MiB): otherwise it grows after each freed page-sized array, and
+    later arrays come from a heap that never shrinks (a worker would keep its largest page's memory).
+    Smaller blocks stay on the heap, where reuse costs no page faults."""
     libc = _libc()
     if libc is not None and hasattr(libc, "mallopt"):
-        libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+        libc.mallopt(M_MMAP_THRESHOLD, threshold)
 
 
 def trim() -> None:
