@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -29,7 +30,14 @@ from signing.tokens import REMOVAL_ERRORS, TokenSession
 log = logging.getLogger(__name__)
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
-STAMP_TEXT = "Ký bởi: %(signer)s\nSố định danh: %(citizen_id)s\nThời gian: %(ts)s"
+STAMP_TEXT = "Ký bởi: %(signer)s\nSố định danh: %(citizen_id)s\nThời gian: %(vn_time)s"
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # Vietnam keeps UTC+7 all year
+
+
+def vietnam_time(moment: datetime | None = None) -> str:
+    """A signing time as a Vietnamese reader expects it: day/month/year, 24 h clock, UTC+07:00."""
+    moment = (moment or datetime.now(UTC)).astimezone(VIETNAM_TIME)
+    return moment.strftime("%d/%m/%Y %H:%M:%S") + " (GMT+7)"
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ def sign_pdf(
                 )
                 kwargs["stamp_style"] = _stamp_style()
             pdf_signer = signers.PdfSigner(meta, signer=signer, **kwargs)
-            params = {"citizen_id": citizen_id or "-"}
+            params = {"citizen_id": citizen_id or "-", "vn_time": vietnam_time()}
             with token.lock, atomic_output(dst, "w+b") as outf:
                 pdf_signer.sign_pdf(writer, output=outf, appearance_text_params=params)
     except REMOVAL_ERRORS as exc:

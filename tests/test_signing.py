@@ -81,3 +81,46 @@ def test_failed_signing_leaves_no_output(token, tmp_path):
             sign_pdfs(s, None, [(bad, out)], SignOptions())
     assert not out.exists() and not list(tmp_path.glob(".out.pdf.*"))
     shutil.rmtree(tmp_path)
+
+
+def test_visible_stamp_is_vietnamese_text_in_vietnam_time_and_pdfa_survives(token, plain_pdf, tmp_path):
+    import re
+    import subprocess
+
+    from ocr.pdfa import check_pdfa
+
+    assert check_pdfa(plain_pdf) == []
+    out = tmp_path / "stamped.pdf"
+    with TokenSession(token.module, token_label=token.label) as s:
+        s.login(token.pin)
+        sign_pdfs(s, None, [(plain_pdf, out)], SignOptions(stamp=True))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Ký bởi: {token.holder}" in text
+    assert f"Số định danh: {token.citizen_id}" in text
+    assert re.search(r"Thời gian: \d\d/\d\d/20\d\d \d\d:\d\d:\d\d \(GMT\+7\)", text), text
+    with pikepdf_open(out) as pdf:  # the stamp's font is embedded, never a standard-14 font
+        fonts = [f for p in pdf.pages for a in p.obj.get("/Annots", []) for f in _annotation_fonts(a)]
+    assert fonts and all(f.get("/Subtype") == "/Type0" for f in fonts)
+    assert check_pdfa(out) == []  # signing added an incremental update, not a new non-PDF/A file
+    assert verify_pdf(out, load_trust_roots([token.root_pem])).ok
+
+
+def pikepdf_open(path):
+    import pikepdf
+
+    return pikepdf.open(path)
+
+
+def _annotation_fonts(annot):
+    ap = annot.get("/AP")
+    if ap is None:
+        return []
+    stack, fonts = [ap.get("/N")], []
+    while stack:
+        xobj = stack.pop()
+        if xobj is None:
+            continue
+        res = xobj.get("/Resources", {})
+        fonts.extend(res.get("/Font", {}).values())
+        stack.extend(res.get("/XObject", {}).values())
+    return fonts
