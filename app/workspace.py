@@ -283,9 +283,6 @@ class Workspace:
             )
         return self.component(code, name)
 
-    def component_by_id(self, component_id: int) -> Component:
-        return Component(**self.db["components"].get(component_id))
-
     def components(self, code: str) -> list[Component]:
         d = self.dossier(code)
         return [

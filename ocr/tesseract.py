@@ -41,19 +41,6 @@ def check_languages(lang: str) -> None:
         raise LanguageMissing(missing="+".join(missing))
 
 
-def text_layer_pdf(image, *, lang: str, dpi: float, timeout: float, page_no: int) -> bytes:
-    """Run Tesseract on a PIL image and return a one-page PDF holding only the invisible text layer."""
-    config = f"--dpi {round(dpi)} -c textonly_pdf=1"
-    try:
-        return pytesseract.image_to_pdf_or_hocr(
-            image, lang=lang, extension="pdf", config=config, timeout=timeout
-        )
-    except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
-        raise PageFailed(page=page_no, detail=f"timeout after {timeout:.0f} s") from exc
-    except (pytesseract.TesseractError, subprocess.SubprocessError, OSError) as exc:
-        raise PageFailed(page=page_no, detail=str(exc)) from exc
-
-
 def _run_tsv(image_path: str, *, lang: str, dpi: float, timeout: float, page_no: int, psm: int) -> str:
     exe = pytesseract.pytesseract.tesseract_cmd
     cmd = [exe, image_path, "stdout", "-l", lang, "--dpi", str(round(dpi)), "--psm", str(psm), "tsv"]
