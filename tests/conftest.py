@@ -37,6 +37,20 @@ def token(softhsm_dir) -> pki.TestToken:
 
 
 @pytest.fixture(scope="session")
+def expired_token(softhsm_dir, token) -> pki.TestToken:
+    """A token whose only certificate expired a month ago."""
+    return pki.make_token(
+        softhsm_dir,
+        label="SoHoa Expired",
+        pin="112233",
+        holder="Vũ Đức Thắng",
+        citizen_id="001098007654",
+        validity_days=-30,
+        cert_label="Het han",
+    )
+
+
+@pytest.fixture(scope="session")
 def ec_token(softhsm_dir, token) -> pki.TestToken:
     """A second token: ECDSA P-256 key whose label and CKA_ID both differ from its certificate's."""
     return pki.make_token(

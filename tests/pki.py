@@ -149,7 +149,7 @@ def make_token(
             .issuer_name(ca_name)
             .public_key(subject_pub)
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_before(now - dt.timedelta(days=max(1, 1 - validity_days)))
             .not_valid_after(now + dt.timedelta(days=validity_days))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(

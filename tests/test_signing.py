@@ -124,3 +124,17 @@ def _annotation_fonts(annot):
         fonts.extend(res.get("/Font", {}).values())
         stack.extend(res.get("/XObject", {}).values())
     return fonts
+
+
+def test_expired_certificate_is_shown_as_expired_and_refused(expired_token, plain_pdf, tmp_path):
+    from signing.errors import CertificateExpired
+
+    (info,) = [t for t in list_tokens(expired_token.module) if t.label == expired_token.label]
+    (cert,) = [c for c in info.certificates if c.can_sign]
+    assert cert.expired and cert.as_dict()["expired"] is True
+    out = tmp_path / "never.pdf"
+    with TokenSession(expired_token.module, token_label=expired_token.label) as s:
+        s.login(expired_token.pin)
+        with pytest.raises(CertificateExpired) as err:
+            sign_pdfs(s, None, [(plain_pdf, out)], SignOptions())
+    assert expired_token.holder in err.value.render() and not out.exists()
