@@ -41,6 +41,24 @@ def _sign_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-stamp", dest="stamp", action="store_false", help="sign without a visible stamp")
     p.add_argument("--reason", default="", help="reason for signing")
     p.add_argument("--location", default=None, help="where the signing takes place")
+    p.add_argument(
+        "--role",
+        choices=["citizen", "official"],
+        default="citizen",
+        help="citizen: stamp at the bottom right of the last page; official: certify an electronic "
+        "copy (stamp at the top right of page 1: kind of copy, agency, ISO 8601 time)",
+    )
+    p.add_argument("--copy-kind", default=None, help='kind of copy the official certifies (default "SAO Y")')
+    p.add_argument(
+        "--agency", default=None, help="the official's agency (default: settings, then the certificate)"
+    )
+    p.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="CERT.pem",
+        help="trusted root for B-LT/B-LTA (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tokens", help="tokens and certificates on a PKCS#11 module")
     p.add_argument("--module", help="PKCS#11 module (default: every known driver found)")
+    p.add_argument("--token", help="only the token with this label (needed with a PIN when several are in)")
     _pin_flags(p, required=False)
     _json_flag(p)
 
@@ -105,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pdf", metavar="PDF")
     p.add_argument(
         "--trust", action="append", default=[], metavar="CERT.pem", help="trusted root (repeatable)"
+    )
+    p.add_argument(
+        "--online",
+        action="store_true",
+        help="fetch revocation data from the CA (default: embedded data only)",
     )
     _json_flag(p)
 
@@ -139,7 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
     _token_flags(q, module_required=False)
     _pin_flags(q, required=True)
     _sign_flags(q)
-    q.add_argument("--trust", action="append", default=[], metavar="CERT.pem")
     _json_flag(q)
 
     p = sub.add_parser("outbox", help="files waiting to be delivered")

@@ -169,7 +169,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     pin, _ = read_pin(args)
     out = []
     for module in modules:
-        tokens = list_tokens(module, pin=pin)
+        tokens = list_tokens(module, pin=pin, token_label=args.token)
         out.append({"module": module, "tokens": [t.as_dict() for t in tokens]})
     if args.json:
         _print_json({"ok": True, "modules": out})
@@ -195,17 +195,19 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 
 
 def _sign_options(args: argparse.Namespace, settings: Settings):
-    from signing import SignOptions
+    from app import pipeline
 
-    level = args.level or settings.sign_level
-    tsa = args.tsa or settings.tsa_url or None
     try:
-        return SignOptions(
-            level=level,
+        return pipeline.sign_options(
+            settings,
+            role=args.role,
+            level=args.level,
+            tsa_url=args.tsa,
             reason=args.reason,
-            stamp=settings.stamp if args.stamp is None else args.stamp,
-            location=settings.sign_location if args.location is None else args.location,
-            tsa_url=tsa,
+            stamp=args.stamp,
+            location=args.location,
+            copy_kind=args.copy_kind,
+            agency=args.agency,
         )
     except ValueError as exc:
         raise UsageError(detail=str(exc)) from exc
@@ -245,13 +247,15 @@ def cmd_sign(args: argparse.Namespace) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
         pairs = [(p, out_dir / p.name) for p in inputs]
     options = _sign_options(args, settings)
+    roots = _trust_roots(settings, args.trust)
     with _open_token(args, settings) as session:
-        results = sign_pdfs(session, args.cert, pairs, options, progress=_progress("sign"))
+        results = sign_pdfs(session, args.cert, pairs, options, trust_roots=roots, progress=_progress("sign"))
     if args.json:
         _print_json(
             {
                 "ok": True,
                 "level": options.level,
+                "role": options.role,
                 "signed": [
                     {
                         "input": str(r.input),
@@ -270,20 +274,45 @@ def cmd_sign(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def _trust_roots(settings: Settings, extra: list[str]):
     from app import pipeline
-    from signing import verify_pdf
     from signing.verify import load_trust_roots
 
     ws_root = workspace_dir()
-    settings, _ = load_settings(ws_root)
     dirs = [
         d
         for d in (pipeline.resources_dir() / "trust", ws_root / "trust", *map(Path, settings.trust_dirs))
         if d.exists()
     ]
-    roots = load_trust_roots([*dirs, *args.trust])
-    report = verify_pdf(args.pdf, roots)
+    return load_trust_roots([*dirs, *extra])
+
+
+def _local_time(iso: str) -> str:
+    from datetime import datetime
+
+    from signing.pades import vietnam_time
+
+    try:
+        return vietnam_time(datetime.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+# Revocation states as verify reports them, marked for translation.
+_REVOCATION_STATES = (
+    QT_TRANSLATE_NOOP("cli", "good"),
+    QT_TRANSLATE_NOOP("cli", "revoked"),
+    QT_TRANSLATE_NOOP("cli", "unknown"),
+    QT_TRANSLATE_NOOP("cli", "not checked"),
+)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from signing import verify_pdf
+
+    settings, _ = load_settings(workspace_dir())
+    roots = _trust_roots(settings, args.trust)
+    report = verify_pdf(args.pdf, roots, online=args.online)
     if args.json:
         _print_json(report.as_dict())
     else:
@@ -291,12 +320,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(translate("cli", "{name}: no signature").format(name=args.pdf))
         for s in report.signatures:
             verdict = translate("cli", "VALID") if s.ok else translate("cli", "NOT VALID")
+            kind = translate("cli", "timestamp") if s.kind == "document timestamp" else ""
             print(
-                f"{s.field}: {verdict} - {s.signer}"
+                f"{s.field}: {verdict} - {kind + ' ' if kind else ''}{s.signer}"
                 + (f" ({s.citizen_id})" if s.citizen_id else "")
-                + f" - {s.signing_time or ''}"
             )
-            for problem in s.problems:
+            if s.signing_time:
+                print(
+                    "  " + translate("cli", "signing time: {time}").format(time=_local_time(s.signing_time))
+                )
+            if s.timestamp:
+                print("  " + translate("cli", "timestamp: {time}").format(time=_local_time(s.timestamp)))
+            print("  " + translate("cli", "revocation: {state}").format(state=translate("cli", s.revocation)))
+            for problem in s.problem_messages(translate):
                 print(f"  - {problem}")
     return 0 if report.ok else 1
 

@@ -145,6 +145,20 @@ class SignedPart:
     newly_queued: bool
 
 
+def sign_options(settings: Settings, *, role: str = "citizen", **overrides) -> SignOptions:
+    """Signing options from the settings; `overrides` (level, tsa_url, stamp, ...) win when not None."""
+    values = {
+        "level": settings.sign_level,
+        "tsa_url": settings.tsa_url or None,
+        "stamp": settings.stamp,
+        "location": settings.sign_location,
+        "agency": settings.agency,
+        "role": role,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return SignOptions(**values)
+
+
 def sign_components(
     ws: Workspace,
     components: Sequence[Component],
@@ -158,12 +172,7 @@ def sign_components(
     cancel: threading.Event | None = None,
 ) -> list[SignedPart]:
     """Sign each component's PDF with a logged-in token, verify it, record it, and queue it."""
-    options = options or SignOptions(
-        level=settings.sign_level,
-        tsa_url=settings.tsa_url or None,
-        stamp=settings.stamp,
-        location=settings.sign_location,
-    )
+    options = options or sign_options(settings)
     roots = load_trust_roots(trust_dirs(ws, settings, trust))
     inputs = []
     for comp in components:
@@ -176,7 +185,9 @@ def sign_components(
     try:
         with tempfile.TemporaryDirectory(dir=work_dir(ws)) as tmp:
             pairs = [(ws.blobs.path(a.blob), Path(tmp) / f"{c.id}.pdf") for c, a in inputs]
-            results = sign_pdfs(token, cert_label, pairs, options, progress=progress, cancel=cancel)
+            results = sign_pdfs(
+                token, cert_label, pairs, options, trust_roots=roots, progress=progress, cancel=cancel
+            )
             for (comp, _), result in zip(inputs, results, strict=False):
                 report = verify_pdf(result.output, roots)
                 if not report.ok:
@@ -187,7 +198,7 @@ def sign_components(
                     "signed_pdf",
                     result.output,
                     status="signed",
-                    meta={"signer": result.signer, "field": result.field},
+                    meta={"signer": result.signer, "field": result.field, "role": options.role},
                 )
                 parts.append(_queue(ws, outbox, comp, art, report, result.signer))
     finally:

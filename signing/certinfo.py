@@ -24,6 +24,7 @@ class CertificateInfo:
     not_after: datetime
     key_usage: tuple[str, ...]
     key_type: str  # "rsa" or "ec"
+    is_ca: bool
     has_private_key: bool | None  # None: cannot tell before login
     der: bytes
 
@@ -34,7 +35,8 @@ class CertificateInfo:
 
     @property
     def can_sign(self) -> bool:
-        return (
+        """A certificate for signing documents: not a CA's, and its key usage allows signatures."""
+        return not self.is_ca and (
             not self.key_usage or "digital_signature" in self.key_usage or "non_repudiation" in self.key_usage
         )
 
@@ -110,6 +112,7 @@ def describe(
         not_after=validity["not_after"].native.astimezone(UTC),
         key_usage=tuple(sorted(usage)),
         key_type="ec" if cert.public_key.algorithm == "ec" else cert.public_key.algorithm,
+        is_ca=bool(cert.ca),
         has_private_key=has_key,
         der=der,
     )

@@ -80,3 +80,37 @@ class BadPdf(SigningError):
 
 class VerifyFailed(SigningError):
     template = QT_TRANSLATE_NOOP("signing", "{name}: the signature check failed: {detail}")
+
+
+class CertificateRevoked(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The certificate of {holder} has been revoked by its CA: it can no longer sign."
+    )
+
+
+class CertificateUntrusted(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The certificate of {holder} does not chain to a trusted root. Ask the administrator to add "
+        "the CA's root certificate to the trust folder.",
+    )
+
+
+class RevocationUnavailable(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The revocation status of {holder}'s certificate could not be fetched ({detail}). Check the "
+        "network, or sign at level B-B or B-T and add revocation data later.",
+    )
+
+
+class TimestampUnavailable(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The timestamp server {url} did not answer ({detail}). Nothing was signed; check the "
+        "network and try again.",
+    )
+
+
+class CannotVerify(SigningError):
+    template = QT_TRANSLATE_NOOP("signing", "{name} cannot be checked: it is not a readable PDF ({detail}).")

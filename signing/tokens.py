@@ -186,18 +186,27 @@ def _pick_token(lib: pkcs11.lib, label: str | None) -> pkcs11.Token:
     return tokens[0]
 
 
-def list_tokens(module: str, *, pin: str | None = None) -> list[TokenInfo]:
-    """Every token of `module` with its certificates; without a PIN, key presence may be unknown."""
+def list_tokens(module: str, *, pin: str | None = None, token_label: str | None = None) -> list[TokenInfo]:
+    """Every token of `module` (or the one labelled `token_label`) with its certificates.
+
+    Without a PIN, whether a certificate's private key is on the token may be unknown (None). A PIN
+    belongs to one token: with several plugged in, `token_label` must say which.
+    """
     lib = load_module(module)
     result = []
     try:
-        slots = lib.get_slots(token_present=True)
+        tokens = [slot.get_token() for slot in lib.get_slots(token_present=True)]
     except p11e.PKCS11Error as exc:
         raise SigningError(detail=type(exc).__name__) from exc
-    for slot in slots:
-        token = slot.get_token()
-        if not token.flags & TokenFlag.TOKEN_INITIALIZED:
-            continue
+    tokens = [t for t in tokens if t.flags & TokenFlag.TOKEN_INITIALIZED]
+    if token_label is not None:
+        tokens = [t for t in tokens if t.label.strip() == token_label]
+        if not tokens:
+            raise TokenNotFound(label=token_label)
+    if pin and len(tokens) > 1:
+        raise SeveralTokens(labels=", ".join(t.label.strip() for t in tokens))
+    for token in tokens:
+        slot = token.slot
         try:
             with token.open(user_pin=pin) if pin else token.open() as session:
                 certs = []

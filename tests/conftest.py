@@ -25,45 +25,99 @@ def sohoa_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
-@pytest.fixture(scope="session")
-def softhsm_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("softhsm")
-
-
-@pytest.fixture(scope="session")
-def token(softhsm_dir) -> pki.TestToken:
-    """A SoftHSM2 token holding a citizen's RSA key (generated on the token) and certificate chain."""
-    return pki.make_token(softhsm_dir)
-
-
-@pytest.fixture(scope="session")
-def expired_token(softhsm_dir, token) -> pki.TestToken:
-    """A token whose only certificate expired a month ago."""
-    return pki.make_token(
-        softhsm_dir,
-        label="SoHoa Expired",
-        pin="112233",
-        holder="Vũ Đức Thắng",
-        citizen_id="001098007654",
-        validity_days=-30,
-        cert_label="Het han",
-    )
-
-
-@pytest.fixture(scope="session")
-def ec_token(softhsm_dir, token) -> pki.TestToken:
-    """A second token: ECDSA P-256 key whose label and CKA_ID both differ from its certificate's."""
-    return pki.make_token(
-        softhsm_dir,
-        label="SoHoa EC",
-        pin="654321",
-        holder="Đặng Thị Thu Hà",
+TOKEN_SPECS = [
+    pki.TokenSpec(
+        "citizen",
+        "SoHoa Test",
+        "123456",
+        "Nguyễn Thị Hồng Nhung",
+        citizen_id="001203012345",
+        cert_label="Nguyen Thi Hong Nhung",
+    ),
+    # ECDSA P-256 key whose label and CKA_ID both differ from its certificate's
+    pki.TokenSpec(
+        "ec",
+        "SoHoa EC",
+        "654321",
+        "Đặng Thị Thu Hà",
         citizen_id="038190001234",
         key_type="ec",
         cert_label="Chung thu so",
         key_label="khoa-ky-1",
         cert_id_differs=True,
-    )
+    ),
+    pki.TokenSpec(
+        "expired",
+        "SoHoa Expired",
+        "112233",
+        "Vũ Đức Thắng",
+        citizen_id="001098007654",
+        cert_label="Het han",
+        expired=True,
+    ),
+    pki.TokenSpec(
+        "revoked",
+        "SoHoa Revoked",
+        "445566",
+        "Lê Văn Hùng",
+        citizen_id="079085003210",
+        cert_label="Da thu hoi",
+        revoked=True,
+    ),
+    pki.TokenSpec(
+        "official",
+        "SoHoa Official",
+        "778899",
+        "Trần Quốc Bảo",
+        citizen_id="001080004567",
+        organization="UBND Phường Bến Thành",
+        cert_label="Can bo mot cua",
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory) -> pki.TestPki:
+    """SoftHSM2 tokens (keys generated on them) with certificates issued by certomancer."""
+    return pki.make_pki(tmp_path_factory.mktemp("softhsm"), TOKEN_SPECS)
+
+
+@pytest.fixture(scope="session")
+def pki_services(test_pki):
+    """certomancer's OCSP, CRL and TSA services on 127.0.0.1, on the port in the certificates."""
+    services = pki.PkiServices(test_pki).start()
+    yield services
+    services.stop()
+
+
+@pytest.fixture(scope="session")
+def token(test_pki) -> pki.TestToken:
+    """A citizen's RSA 2048 key and certificate chain."""
+    return test_pki.tokens["citizen"]
+
+
+@pytest.fixture(scope="session")
+def expired_token(test_pki) -> pki.TestToken:
+    """A token whose only certificate expired a month ago."""
+    return test_pki.tokens["expired"]
+
+
+@pytest.fixture(scope="session")
+def ec_token(test_pki) -> pki.TestToken:
+    """ECDSA P-256 key whose label and CKA_ID both differ from its certificate's."""
+    return test_pki.tokens["ec"]
+
+
+@pytest.fixture(scope="session")
+def revoked_token(test_pki) -> pki.TestToken:
+    """A citizen whose certificate the CA revoked yesterday (key compromise)."""
+    return test_pki.tokens["revoked"]
+
+
+@pytest.fixture(scope="session")
+def official_token(test_pki) -> pki.TestToken:
+    """An official of a ward's one-stop counter."""
+    return test_pki.tokens["official"]
 
 
 @pytest.fixture(scope="session")

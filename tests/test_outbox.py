@@ -40,6 +40,20 @@ def test_enqueue_is_idempotent_per_content_and_component(tmp_path, outbox):
         outbox.enqueue(tmp_path / "nope.pdf", dossier="HS-1", component="Đơn")
 
 
+def test_new_version_of_a_part_supersedes_the_one_still_waiting(tmp_path, outbox):
+    citizen = _file(tmp_path, "citizen.pdf", b"%PDF signed by the citizen")
+    first, _ = outbox.enqueue(citizen, dossier="HS-2", component="Giấy phép")
+    sending = _file(tmp_path, "other.pdf", b"%PDF another part")
+    other, _ = outbox.enqueue(sending, dossier="HS-2", component="Bản vẽ")
+    outbox.begin_batch([other.id], "b1")  # already on its way: must not be touched
+    official = _file(tmp_path, "official.pdf", b"%PDF certified by the official")
+    second, created = outbox.enqueue(official, dossier="HS-2", component="Giấy phép")
+    assert created
+    states = {i.id: i.state for i in outbox.items()}
+    assert states == {first.id: "superseded", other.id: "uploading", second.id: "queued"}
+    assert [i.id for i in outbox.due()] == [second.id]
+
+
 def test_items_survive_reopening(tmp_path):
     f = _file(tmp_path, "a.pdf", b"x")
     box = Outbox(tmp_path / "o.sqlite")

@@ -27,7 +27,7 @@ def test_tokens_list_holder_and_id_in_vietnamese(token):
     assert [c.holder for c in signing] == [token.holder]
     assert signing[0].citizen_id == token.citizen_id and not signing[0].expired
     assert signing[0].has_private_key is None  # unknown before login
-    (info,) = [t for t in list_tokens(token.module, pin=token.pin) if t.label == token.label]
+    (info,) = list_tokens(token.module, pin=token.pin, token_label=token.label)
     assert [c.has_private_key for c in info.certificates if c.can_sign] == [True]
 
 

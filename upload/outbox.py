@@ -116,7 +116,10 @@ class Outbox:
         target: str = "default",
         filename: str | None = None,
     ) -> tuple[OutboxItem, bool]:
-        """Queue a file; returns (item, created). The same content for the same component is queued once."""
+        """Queue a file; returns (item, created). The same content for the same component is queued once.
+
+        Queueing new content for a component supersedes its older items still waiting to be sent.
+        """
         path = Path(path)
         try:
             digest, size = sha256_file(path)
@@ -148,7 +151,15 @@ class Outbox:
                 + ")",
                 list(row.values()),
             )
-        created = cur.rowcount == 1
+            created = cur.rowcount == 1
+            if created:
+                # A newer version of a part (signed again, e.g. certified by the official after the
+                # citizen signed) replaces one still waiting; anything already on its way is left alone.
+                self.db.execute(
+                    "UPDATE items SET state='superseded', updated_at=? "
+                    "WHERE dossier=? AND component=? AND target=? AND idem_key<>? AND state IN ('queued', 'failed-permanent')",
+                    [now, dossier, component, target, key],
+                )
         return self.get_by_key(key), created
 
     def get_by_key(self, key: str) -> OutboxItem:

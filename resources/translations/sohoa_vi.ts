@@ -278,6 +278,22 @@
         <translation>Đã ký {output} ({signer})</translation>
     </message>
     <message>
+        <source>good</source>
+        <translation>tốt (chưa bị thu hồi)</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>đã bị thu hồi</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>không xác định</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>chưa kiểm tra</translation>
+    </message>
+    <message>
         <source>{name}: no signature</source>
         <translation>{name}: không có chữ ký</translation>
     </message>
@@ -288,6 +304,22 @@
     <message>
         <source>NOT VALID</source>
         <translation>KHÔNG HỢP LỆ</translation>
+    </message>
+    <message>
+        <source>timestamp</source>
+        <translation>dấu thời gian</translation>
+    </message>
+    <message>
+        <source>signing time: {time}</source>
+        <translation>thời điểm ký: {time}</translation>
+    </message>
+    <message>
+        <source>timestamp: {time}</source>
+        <translation>dấu thời gian: {time}</translation>
+    </message>
+    <message>
+        <source>revocation: {state}</source>
+        <translation>tình trạng thu hồi: {state}</translation>
     </message>
     <message>
         <source>Give the dossier code.</source>
@@ -531,6 +563,26 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
         <source>{name}: the signature check failed: {detail}</source>
         <translation>{name}: kiểm tra chữ ký không đạt: {detail}</translation>
     </message>
+    <message>
+        <source>The certificate of {holder} has been revoked by its CA: it can no longer sign.</source>
+        <translation>Chứng thư số của {holder} đã bị tổ chức cấp (CA) thu hồi: không thể dùng để ký nữa.</translation>
+    </message>
+    <message>
+        <source>The certificate of {holder} does not chain to a trusted root. Ask the administrator to add the CA&apos;s root certificate to the trust folder.</source>
+        <translation>Chứng thư số của {holder} không dẫn tới chứng thư gốc tin cậy nào. Đề nghị quản trị viên thêm chứng thư gốc của CA vào thư mục tin cậy.</translation>
+    </message>
+    <message>
+        <source>The revocation status of {holder}&apos;s certificate could not be fetched ({detail}). Check the network, or sign at level B-B or B-T and add revocation data later.</source>
+        <translation>Không lấy được tình trạng thu hồi chứng thư số của {holder} ({detail}). Hãy kiểm tra mạng, hoặc ký ở mức B-B hay B-T rồi bổ sung dữ liệu thu hồi sau.</translation>
+    </message>
+    <message>
+        <source>The timestamp server {url} did not answer ({detail}). Nothing was signed; check the network and try again.</source>
+        <translation>Máy chủ dấu thời gian {url} không trả lời ({detail}). Chưa tệp nào được ký; hãy kiểm tra mạng và thử lại.</translation>
+    </message>
+    <message>
+        <source>{name} cannot be checked: it is not a readable PDF ({detail}).</source>
+        <translation>Không kiểm tra được {name}: đây không phải tệp PDF đọc được ({detail}).</translation>
+    </message>
 </context>
 <context>
     <name>status</name>
@@ -580,6 +632,77 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>Uploading to {target} is not available in this version.</source>
         <translation>Phiên bản này chưa hỗ trợ gửi tới {target}.</translation>
+    </message>
+</context>
+<context>
+    <name>verify</name>
+    <message>
+        <source>the signed content was changed</source>
+        <translation>nội dung đã ký bị thay đổi</translation>
+    </message>
+    <message>
+        <source>the cryptographic signature is invalid</source>
+        <translation>chữ ký số không đúng về mật mã</translation>
+    </message>
+    <message>
+        <source>the signer&apos;s certificate does not chain to a trusted root</source>
+        <translation>chứng thư số của người ký không dẫn tới chứng thư gốc tin cậy</translation>
+    </message>
+    <message>
+        <source>the signer&apos;s certificate was revoked on {date} ({reason})</source>
+        <translation>chứng thư số của người ký đã bị thu hồi ngày {date} ({reason})</translation>
+    </message>
+    <message>
+        <source>the signer&apos;s certificate was not valid at the signing time</source>
+        <translation>chứng thư số của người ký không còn hiệu lực vào thời điểm ký</translation>
+    </message>
+    <message>
+        <source>the revocation status could not be established</source>
+        <translation>không xác định được tình trạng thu hồi</translation>
+    </message>
+    <message>
+        <source>the timestamp is not valid or not from a trusted authority</source>
+        <translation>dấu thời gian không hợp lệ hoặc không do tổ chức tin cậy cấp</translation>
+    </message>
+    <message>
+        <source>later changes not allowed: {level}</source>
+        <translation>có thay đổi sau khi ký không được phép: {level}</translation>
+    </message>
+    <message>
+        <source>cannot validate: {detail}</source>
+        <translation>không kiểm tra được: {detail}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>không nêu lý do</translation>
+    </message>
+    <message>
+        <source>key compromised</source>
+        <translation>lộ khóa bí mật</translation>
+    </message>
+    <message>
+        <source>CA compromised</source>
+        <translation>CA bị xâm phạm</translation>
+    </message>
+    <message>
+        <source>affiliation changed</source>
+        <translation>thay đổi đơn vị công tác</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation>đã được thay thế</translation>
+    </message>
+    <message>
+        <source>no longer used</source>
+        <translation>ngừng sử dụng</translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation>tạm dừng</translation>
+    </message>
+    <message>
+        <source>privilege withdrawn</source>
+        <translation>bị rút quyền</translation>
     </message>
 </context>
 <context>
