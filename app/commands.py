@@ -59,8 +59,12 @@ def _workspace() -> tuple[Workspace, Settings]:
     return Workspace(root), settings
 
 
-def read_pin(args: argparse.Namespace) -> tuple[str | None, bool]:
-    """(PIN, use PIN pad). The PIN is never echoed, logged or kept beyond the session."""
+def read_pin(args: argparse.Namespace, token_info=None) -> tuple[str | None, bool]:
+    """(PIN, use PIN pad). The PIN is never echoed, logged or kept beyond the session.
+
+    With the token's flags at hand (`token_info`), a token with a PIN pad needs no PIN here, and
+    the prompt warns when only one try is left.
+    """
     if getattr(args, "pin_pad", False):
         return None, True
     if getattr(args, "pin_env", None):
@@ -78,9 +82,17 @@ def read_pin(args: argparse.Namespace) -> tuple[str | None, bool]:
         if not pin:
             raise PinNeeded()
         return pin, False
+    if token_info is not None and token_info.protected_auth:
+        print(translate("cli", "Enter the PIN on the token's own keypad."), file=sys.stderr)
+        return None, True
     if not args.pin_required:
         return None, False
     if sys.stdin.isatty():
+        if token_info is not None and token_info.pin_final_try:
+            print(
+                translate("cli", "Warning: only one try is left before the token locks itself."),
+                file=sys.stderr,
+            )
         return getpass.getpass(translate("cli", "Token PIN: ")), False
     raise PinNeeded()
 
@@ -216,6 +228,7 @@ def _sign_options(args: argparse.Namespace, settings: Settings):
 def _open_token(args: argparse.Namespace, settings: Settings):
     from app import pipeline
     from signing import TokenSession
+    from signing.errors import PinLocked
 
     module = args.module
     if not module:
@@ -223,10 +236,15 @@ def _open_token(args: argparse.Namespace, settings: Settings):
         if not found:
             raise UsageError(detail=translate("cli", "No token driver found: pass --module."))
         module = found[0].path
-    pin, pin_pad = read_pin(args)
     session = TokenSession(module, token_label=args.token)
-    session.login(pin, pin_pad=pin_pad)
-    del pin
+    info = session.info
+    if info.pin_locked:  # say so before asking for a PIN that cannot help
+        raise PinLocked()
+    pin, pin_pad = read_pin(args, info)
+    try:
+        session.login(pin, pin_pad=pin_pad)
+    finally:
+        del pin
     return session
 
 

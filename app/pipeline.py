@@ -184,11 +184,13 @@ def sign_components(
     outbox = Outbox(ws.outbox_path)
     try:
         with tempfile.TemporaryDirectory(dir=work_dir(ws)) as tmp:
+            by_output = {Path(tmp) / f"{c.id}.pdf": c for c, _ in inputs}
             pairs = [(ws.blobs.path(a.blob), Path(tmp) / f"{c.id}.pdf") for c, a in inputs]
-            results = sign_pdfs(
-                token, cert_label, pairs, options, trust_roots=roots, progress=progress, cancel=cancel
-            )
-            for (comp, _), result in zip(inputs, results, strict=False):
+
+            def keep(result) -> None:
+                # Each file is verified, recorded and queued as soon as it is signed: if the token
+                # is pulled out at the next file, what was signed stays signed and queued.
+                comp = by_output[result.output]
                 report = verify_pdf(result.output, roots)
                 if not report.ok:
                     problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
@@ -201,6 +203,17 @@ def sign_components(
                     meta={"signer": result.signer, "field": result.field, "role": options.role},
                 )
                 parts.append(_queue(ws, outbox, comp, art, report, result.signer))
+
+            sign_pdfs(
+                token,
+                cert_label,
+                pairs,
+                options,
+                trust_roots=roots,
+                progress=progress,
+                cancel=cancel,
+                on_signed=keep,
+            )
     finally:
         outbox.close()
     return parts

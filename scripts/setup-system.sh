@@ -36,6 +36,10 @@ if [ "$mode" = test ]; then
   need+=(
     "poppler-utils:/usr/bin/pdftotext"
     "xvfb:/usr/bin/Xvfb"
+    # the test token module (tests/vtoken) is compiled against p11-kit's pkcs11.h
+    "gcc:/usr/bin/gcc"
+    "libc6-dev:/usr/include/stdio.h"
+    "libp11-kit-dev:/usr/include/p11-kit-1/p11-kit/pkcs11.h"
   )
 fi
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -274,10 +274,12 @@ def sign_pdfs(
     trust_roots: Sequence[asn1_x509.Certificate] = (),
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    on_signed: Callable[[SignResult], None] | None = None,
 ) -> list[SignResult]:
     """Sign every (input, output) pair with one certificate of a logged-in token; stop at the first error.
 
-    Files signed before an error stay signed; the failing file's output is never half-written.
+    Files signed before an error stay signed (`on_signed` hears of each as soon as it is written,
+    so a caller can keep it whatever happens next); the failing file's output is never half-written.
     B-LT and B-LTA check the signer's certificate against `trust_roots` and its CA's revocation
     services before signing, and embed what they answered.
     """
@@ -301,6 +303,9 @@ def sign_pdfs(
     report(progress, 0, len(pairs))
     for done, (src, dst) in enumerate(pairs):
         check_cancel(cancel)
-        results.append(sign_pdf(token, batch, src, dst, options))
+        result = sign_pdf(token, batch, src, dst, options)
+        results.append(result)
+        if on_signed is not None:
+            on_signed(result)
         report(progress, done + 1, len(pairs))
     return results

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -118,6 +120,68 @@ def revoked_token(test_pki) -> pki.TestToken:
 def official_token(test_pki) -> pki.TestToken:
     """An official of a ward's one-stop counter."""
     return test_pki.tokens["official"]
+
+
+@pytest.fixture(scope="session")
+def vtoken_module(tmp_path_factory, test_pki) -> Path:
+    """tests/vtoken/vtoken.c compiled: SoftHSM2 with a PIN pad, a try counter and an unplug switch."""
+    out = tmp_path_factory.mktemp("vtoken") / "libvtoken.so"
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        raise RuntimeError("a C compiler is needed for the test token module (apt install gcc)")
+    subprocess.run(
+        [
+            cc,
+            "-shared",
+            "-fPIC",
+            "-O2",
+            "-Wall",
+            "-I/usr/include/p11-kit-1",
+            "-o",
+            str(out),
+            str(ROOT / "tests" / "vtoken" / "vtoken.c"),
+            "-ldl",
+        ],
+        check=True,
+    )
+    return out
+
+
+@dataclass
+class VirtualToken:
+    module: str
+    state: Path
+    env: dict
+
+    def set(self, name: str, value: str) -> None:
+        (self.state / name).write_text(value)
+
+    def clear(self, name: str) -> None:
+        (self.state / name).unlink(missing_ok=True)
+
+    def number(self, name: str) -> int:
+        path = self.state / name
+        return int(path.read_text()) if path.exists() else 0
+
+
+@pytest.fixture
+def vtoken(tmp_path, vtoken_module) -> VirtualToken:
+    """The test tokens seen through vtoken, with a fresh state folder; use from child processes."""
+    state = tmp_path / "vtoken-state"
+    state.mkdir()
+    env = {"VTOKEN_TARGET": pki.softhsm_module(), "VTOKEN_STATE": str(state)}
+    return VirtualToken(str(vtoken_module), state, env)
+
+
+@pytest.fixture(scope="session")
+def scan_pdf(tmp_path_factory) -> Path:
+    """A one-page searchable PDF/A of a Vietnamese page, as OCR makes it: the thing clerks sign."""
+    from ocr import PageSource, ocr_to_pdf
+    from tests.fixtures import png_bytes
+
+    out = tmp_path_factory.mktemp("scan") / "giay-phep.pdf"
+    ocr_to_pdf([PageSource(png_bytes(vietnamese_page(dpi=150, height_in=2.5), 150), 150)], out)
+    return out
 
 
 @pytest.fixture(scope="session")

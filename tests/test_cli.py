@@ -42,7 +42,17 @@ def test_json_failure_is_machine_readable(sohoa_home, tmp_path):
 def test_sign_refuses_a_pin_on_the_command_line_and_needs_a_source(sohoa_home, token, tmp_path):
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(b"%PDF-1.7")
-    proc = run_sohoa("sign", str(pdf), "-o", str(tmp_path / "b.pdf"), "--module", token.module, check=False)
+    proc = run_sohoa(
+        "sign",
+        str(pdf),
+        "-o",
+        str(tmp_path / "b.pdf"),
+        "--module",
+        token.module,
+        "--token",
+        token.label,
+        check=False,
+    )
     assert proc.returncode == 2 and "--pin-stdin" in proc.stderr
     proc = run_sohoa(
         "sign", str(pdf), "-o", str(tmp_path / "b.pdf"), "--module", token.module, "--pin", "1", check=False

@@ -6,19 +6,9 @@ import shutil
 
 import pytest
 
-from ocr import PageSource, ocr_to_pdf
 from signing import SignOptions, TokenSession, list_tokens, sign_pdfs, verify_pdf
 from signing.errors import SeveralTokens, WrongPin
 from signing.verify import load_trust_roots
-from tests.fixtures import png_bytes, vietnamese_page
-
-
-@pytest.fixture(scope="module")
-def plain_pdf(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdf") / "doc.pdf"
-    img = vietnamese_page(dpi=150, height_in=2.5)
-    ocr_to_pdf([PageSource(png_bytes(img, 150), 150)], out)
-    return out
 
 
 def test_tokens_list_holder_and_id_in_vietnamese(token):
@@ -46,22 +36,22 @@ def test_wrong_pin_is_reported_without_the_pin(token):
     session.close()
 
 
-def test_key_found_by_public_key_when_labels_and_ids_differ(ec_token, plain_pdf, tmp_path):
+def test_key_found_by_public_key_when_labels_and_ids_differ(ec_token, scan_pdf, tmp_path):
     out = tmp_path / "ec.pdf"
     with TokenSession(ec_token.module, token_label=ec_token.label) as session:
         session.login(ec_token.pin)
         cert, key_id = session.choose_certificate()
         assert cert.holder == ec_token.holder and cert.key_id != key_id.hex()
-        sign_pdfs(session, None, [(plain_pdf, out)], SignOptions(stamp=False))
+        sign_pdfs(session, None, [(scan_pdf, out)], SignOptions(stamp=False))
     report = verify_pdf(out, load_trust_roots([ec_token.root_pem]))
     assert report.ok and report.signatures[0].signer == ec_token.holder
 
 
-def test_countersignature_keeps_the_first_valid(token, ec_token, plain_pdf, tmp_path):
+def test_countersignature_keeps_the_first_valid(token, ec_token, scan_pdf, tmp_path):
     first, second = tmp_path / "citizen.pdf", tmp_path / "official.pdf"
     with TokenSession(token.module, token_label=token.label) as s:
         s.login(token.pin)
-        sign_pdfs(s, None, [(plain_pdf, first)], SignOptions(reason="Công dân ký"))
+        sign_pdfs(s, None, [(scan_pdf, first)], SignOptions(reason="Công dân ký"))
     with TokenSession(ec_token.module, token_label=ec_token.label) as s:
         s.login(ec_token.pin)
         sign_pdfs(s, None, [(first, second)], SignOptions(stamp=False, reason="Chứng thực bản sao"))
@@ -83,17 +73,17 @@ def test_failed_signing_leaves_no_output(token, tmp_path):
     shutil.rmtree(tmp_path)
 
 
-def test_visible_stamp_is_vietnamese_text_in_vietnam_time_and_pdfa_survives(token, plain_pdf, tmp_path):
+def test_visible_stamp_is_vietnamese_text_in_vietnam_time_and_pdfa_survives(token, scan_pdf, tmp_path):
     import re
     import subprocess
 
     from ocr.pdfa import check_pdfa
 
-    assert check_pdfa(plain_pdf) == []
+    assert check_pdfa(scan_pdf) == []
     out = tmp_path / "stamped.pdf"
     with TokenSession(token.module, token_label=token.label) as s:
         s.login(token.pin)
-        sign_pdfs(s, None, [(plain_pdf, out)], SignOptions(stamp=True))
+        sign_pdfs(s, None, [(scan_pdf, out)], SignOptions(stamp=True))
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert f"Ký bởi: {token.holder}" in text
     assert f"Số định danh: {token.citizen_id}" in text
@@ -126,7 +116,7 @@ def _annotation_fonts(annot):
     return fonts
 
 
-def test_expired_certificate_is_shown_as_expired_and_refused(expired_token, plain_pdf, tmp_path):
+def test_expired_certificate_is_shown_as_expired_and_refused(expired_token, scan_pdf, tmp_path):
     from signing.errors import CertificateExpired
 
     (info,) = [t for t in list_tokens(expired_token.module) if t.label == expired_token.label]
@@ -136,5 +126,5 @@ def test_expired_certificate_is_shown_as_expired_and_refused(expired_token, plai
     with TokenSession(expired_token.module, token_label=expired_token.label) as s:
         s.login(expired_token.pin)
         with pytest.raises(CertificateExpired) as err:
-            sign_pdfs(s, None, [(plain_pdf, out)], SignOptions())
+            sign_pdfs(s, None, [(scan_pdf, out)], SignOptions())
     assert expired_token.holder in err.value.render() and not out.exists()

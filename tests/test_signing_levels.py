@@ -9,21 +9,12 @@ import pikepdf
 import pytest
 from asn1crypto import x509 as asn1_x509
 
-from ocr import PageSource, ocr_to_pdf
 from ocr.pdfa import check_pdfa
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
 from signing.errors import CertificateRevoked, TimestampUnavailable
 from signing.verify import load_trust_roots
 from tests.conftest import run_json, run_sohoa
-from tests.fixtures import png_bytes, vietnamese_page
 from tests.pki import free_port
-
-
-@pytest.fixture(scope="module")
-def scan_pdf(tmp_path_factory):
-    out = tmp_path_factory.mktemp("levels") / "giay-phep.pdf"
-    ocr_to_pdf([PageSource(png_bytes(vietnamese_page(dpi=150, height_in=2.5), 150), 150)], out)
-    return out
 
 
 def _sign(tok, src, dst, roots, **options):

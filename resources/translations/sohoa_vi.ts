@@ -238,6 +238,14 @@
         <translation>Biến môi trường {var} trống hoặc chưa được đặt.</translation>
     </message>
     <message>
+        <source>Enter the PIN on the token&apos;s own keypad.</source>
+        <translation>Hãy nhập mã PIN trên bàn phím của chính token.</translation>
+    </message>
+    <message>
+        <source>Warning: only one try is left before the token locks itself.</source>
+        <translation>Cảnh báo: chỉ còn một lần thử trước khi token tự khóa.</translation>
+    </message>
+    <message>
         <source>Token PIN: </source>
         <translation>Mã PIN của token: </translation>
     </message>
