@@ -8,12 +8,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import Settings, load_settings
 from app.i18n import translate
 from app.paths import workspace_dir
-from app.workspace import Workspace
+from app.signsetup import known_modules, sign_options, trust_folders
 from common.errors import QT_TRANSLATE_NOOP, UserError
+
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 
 class UsageError(UserError):
@@ -54,6 +58,8 @@ def _settings() -> tuple[Settings, dict[str, str]]:
 
 
 def _workspace() -> tuple[Workspace, Settings]:
+    from app.workspace import Workspace
+
     root = workspace_dir()
     settings, _ = load_settings(root)
     return Workspace(root), settings
@@ -99,11 +105,10 @@ def read_pin(args: argparse.Namespace, token_info=None) -> tuple[str | None, boo
 
 # -- doctor -----------------------------------------------------------------------------------
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from app import pipeline
     from app.doctor import format_report, run_doctor
 
     settings, sources = _settings()
-    report, ok = run_doctor(settings, sources, pipeline.known_modules(settings))
+    report, ok = run_doctor(settings, sources, known_modules(settings))
     if args.json:
         _print_json(report)
     else:
@@ -173,11 +178,10 @@ def cmd_stitch(args: argparse.Namespace) -> int:
 
 # -- tokens and signing -----------------------------------------------------------------------
 def cmd_tokens(args: argparse.Namespace) -> int:
-    from app import pipeline
     from signing import list_tokens
 
     settings, _ = _settings()
-    modules = [args.module] if args.module else [m.path for m in pipeline.known_modules(settings)]
+    modules = [args.module] if args.module else [m.path for m in known_modules(settings)]
     pin, _ = read_pin(args)
     out = []
     for module in modules:
@@ -207,10 +211,8 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 
 
 def _sign_options(args: argparse.Namespace, settings: Settings):
-    from app import pipeline
-
     try:
-        return pipeline.sign_options(
+        return sign_options(
             settings,
             role=args.role,
             level=args.level,
@@ -226,13 +228,12 @@ def _sign_options(args: argparse.Namespace, settings: Settings):
 
 
 def _open_token(args: argparse.Namespace, settings: Settings):
-    from app import pipeline
     from signing import TokenSession
     from signing.errors import PinLocked
 
     module = args.module
     if not module:
-        found = pipeline.known_modules(settings)
+        found = known_modules(settings)
         if not found:
             raise UsageError(detail=translate("cli", "No token driver found: pass --module."))
         module = found[0].path
@@ -293,16 +294,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def _trust_roots(settings: Settings, extra: list[str]):
-    from app import pipeline
     from signing.verify import load_trust_roots
 
-    ws_root = workspace_dir()
-    dirs = [
-        d
-        for d in (pipeline.resources_dir() / "trust", ws_root / "trust", *map(Path, settings.trust_dirs))
-        if d.exists()
-    ]
-    return load_trust_roots([*dirs, *extra])
+    return load_trust_roots([*trust_folders(workspace_dir(), settings), *extra])
 
 
 def _local_time(iso: str) -> str:

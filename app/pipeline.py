@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 import threading
@@ -11,14 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.config import Settings
-from app.paths import resources_dir
+from app.signsetup import sign_options, trust_folders
 from app.workspace import Artifact, Component, Page, Workspace
 from common.errors import QT_TRANSLATE_NOOP, UserError
 from common.progress import Progress
 from ocr import OcrOptions, PageSource, ocr_to_pdf
 from scanner import import_files
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
-from signing.modules import discover_modules
 from signing.verify import VerifyReport, load_trust_roots
 from upload import FolderTarget, Outbox, UploadSummary, run_upload
 from upload.errors import NotImplementedTarget
@@ -54,20 +52,7 @@ def work_dir(ws: Workspace) -> Path:
 
 def trust_dirs(ws: Workspace, settings: Settings, extra: Sequence[str] = ()) -> list[Path]:
     """Trust roots: bundled ones, the workspace's own folder, the admin's folders, and `extra`."""
-    dirs = [resources_dir() / "trust", ws.root / "trust", *map(Path, settings.trust_dirs), *map(Path, extra)]
-    return [d for d in dirs if d.exists()]
-
-
-def module_catalog() -> dict:
-    path = resources_dir() / "pkcs11_modules.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def known_modules(settings: Settings) -> list:
-    return discover_modules(module_catalog(), settings.pkcs11_modules)
+    return trust_folders(ws.root, settings, extra)
 
 
 def import_into(
@@ -143,20 +128,6 @@ class SignedPart:
     report: VerifyReport
     outbox_id: int
     newly_queued: bool
-
-
-def sign_options(settings: Settings, *, role: str = "citizen", **overrides) -> SignOptions:
-    """Signing options from the settings; `overrides` (level, tsa_url, stamp, ...) win when not None."""
-    values = {
-        "level": settings.sign_level,
-        "tsa_url": settings.tsa_url or None,
-        "stamp": settings.stamp,
-        "location": settings.sign_location,
-        "agency": settings.agency,
-        "role": role,
-    }
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return SignOptions(**values)
 
 
 def sign_components(

@@ -36,7 +36,37 @@ def main() -> int:
         subprocess.run(
             [tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True, cwd=ROOT
         )
+        ts.with_suffix(".mo").write_bytes(mo_bytes(ts, lang))
     return 0
+
+
+def mo_bytes(ts: Path, language: str) -> bytes:
+    """The gettext catalogue (contexts as msgctxt) of a Qt .ts file's finished translations.
+
+    The command line reads it with the standard library and so needs no Qt.
+    """
+    import datetime as dt
+    import io
+    import xml.etree.ElementTree as ET
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    fixed = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # reproducible output
+    catalog = Catalog(
+        locale=language, project="SoHoa", creation_date=fixed, revision_date=fixed, charset="utf-8"
+    )
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if translation is None or translation.get("type") in ("unfinished", "obsolete", "vanished"):
+                continue
+            if translation.text:
+                catalog.add(message.findtext("source"), translation.text, context=name)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import text
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -35,7 +35,7 @@ from signing.errors import (
     TimestampUnavailable,
     TokenRemoved,
 )
-from signing.fonts import vietnamese_font
+from signing.fonts import stamp_font
 from signing.tokens import REMOVAL_ERRORS, TokenSession
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,11 @@ class SignResult:
 
 @dataclass
 class _Batch:
-    """What every file of a batch shares: the signer, the TSA client and the validation context."""
+    """What every file of a batch shares: signer, TSA client, validation context, stamp styles.
+
+    `bytes_reserved` is the signature size pyHanko estimated for the first file (by a dry run that
+    costs as much as a signature); the rest of the batch reuses it.
+    """
 
     signer: PKCS11Signer
     timestamper: HTTPTimeStamper | None
@@ -109,6 +113,14 @@ class _Batch:
     holder: str
     citizen_id: str
     organization: str
+    font_cache: Path | None = None
+    bytes_reserved: int | None = None
+    styles: dict = field(default_factory=dict)
+
+    def style(self, stamp_text: str) -> TextStampStyle:
+        if stamp_text not in self.styles:
+            self.styles[stamp_text] = _stamp_style(stamp_text, self.font_cache)
+        return self.styles[stamp_text]
 
 
 def _field_name(reader: PdfFileReader, prefix: str) -> str:
@@ -140,9 +152,11 @@ def _certify_box(reader: PdfFileReader) -> tuple[int, int, int, int]:
     return (int(x1 - margin - width), int(y1 - margin - height), int(x1 - margin), int(y1 - margin))
 
 
-def _stamp_style(stamp_text: str) -> TextStampStyle:
+def _stamp_style(stamp_text: str, font_cache: Path | None = None) -> TextStampStyle:
     """A text-only stamp drawn with an embedded Vietnamese-capable OpenType font."""
-    font = vietnamese_font()
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory  # fontTools: only when stamping
+
+    font = stamp_font(font_cache)
     box_style = text.TextBoxStyle(font=GlyphAccumulatorFactory(str(font)), font_size=8) if font else None
     style_kwargs = {"stamp_text": stamp_text, "border_width": 1, "timestamp_format": "%d/%m/%Y %H:%M:%S %z"}
     if box_style is not None:
@@ -157,12 +171,15 @@ def _placement(writer: IncrementalPdfFileWriter, options: SignOptions, batch: _B
     empty = {name for name, value, _ in sig_fields if value is None}
     now = datetime.now(UTC)
     params = {
+        "signer": batch.holder,
         "citizen_id": batch.citizen_id or "-",
         "vn_time": vietnam_time(now),
         "iso_time": iso_vietnam_time(now),
         "copy_kind": options.copy_kind,
         "agency": options.agency or batch.organization or batch.holder,
     }
+    # One precomposed glyph per letter (the stamp font carries no shaping tables).
+    params = {k: unicodedata.normalize("NFC", v) for k, v in params.items()}
     kwargs: dict = {}
     if options.role == "official":
         if OFFICIAL_FIELD in empty:
@@ -172,7 +189,7 @@ def _placement(writer: IncrementalPdfFileWriter, options: SignOptions, batch: _B
             kwargs["new_field_spec"] = fields.SigFieldSpec(
                 sig_field_name=name, on_page=0, box=_certify_box(reader)
             )
-        kwargs["stamp_style"] = _stamp_style(CERTIFY_TEXT)
+        kwargs["stamp_style"] = batch.style(CERTIFY_TEXT)
         return name, kwargs, params
     name = _field_name(reader, options.field_prefix)
     if options.stamp:
@@ -180,7 +197,7 @@ def _placement(writer: IncrementalPdfFileWriter, options: SignOptions, batch: _B
         kwargs["new_field_spec"] = fields.SigFieldSpec(
             sig_field_name=name, on_page=last, box=_stamp_box(reader, last)
         )
-        kwargs["stamp_style"] = _stamp_style(STAMP_TEXT)
+        kwargs["stamp_style"] = batch.style(STAMP_TEXT)
         if not any(n.startswith(OFFICIAL_FIELD) for n, _, _ in sig_fields):
             # Place the official's empty field now, inside the revision the citizen signs, so that
             # certifying the copy later only fills a field the citizen's signature already covers.
@@ -223,6 +240,20 @@ def _signing_error(exc: BaseException, batch: _Batch, options: SignOptions) -> S
     return SigningError(detail=_first_line(exc))
 
 
+def _reserved_size(stream, field_name: str) -> int | None:
+    """The signature size pyHanko reserved in the file just signed (None if it cannot be read)."""
+    try:
+        stream.seek(0)
+        reader = PdfFileReader(stream, strict=False)
+        for sig in reader.embedded_signatures:
+            if sig.field_name == field_name:
+                _, start, end, _ = (int(v) for v in sig.sig_object["/ByteRange"])
+                return end - start - 2  # between the ranges: <hex digits>, as pyHanko counts them
+    except (PdfError, ValueError, KeyError, AttributeError):
+        log.debug("could not read the reserved signature size", exc_info=True)
+    return None
+
+
 def sign_pdf(
     token: TokenSession,
     batch: _Batch,
@@ -252,7 +283,11 @@ def sign_pdf(
             )
             pdf_signer = signers.PdfSigner(meta, signer=batch.signer, timestamper=batch.timestamper, **kwargs)
             with token.lock, atomic_output(dst, "w+b") as outf:
-                pdf_signer.sign_pdf(writer, output=outf, appearance_text_params=params)
+                pdf_signer.sign_pdf(
+                    writer, output=outf, appearance_text_params=params, bytes_reserved=batch.bytes_reserved
+                )
+                if batch.bytes_reserved is None:
+                    batch.bytes_reserved = _reserved_size(outf, name)
     except REMOVAL_ERRORS as exc:
         raise TokenRemoved(detail=type(exc).__name__) from exc
     except (HankoSigningError, TimestampRequestError) as exc:  # before ValueError: they derive from it
@@ -272,6 +307,7 @@ def sign_pdfs(
     options: SignOptions,
     *,
     trust_roots: Sequence[asn1_x509.Certificate] = (),
+    font_cache: Path | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     on_signed: Callable[[SignResult], None] | None = None,
@@ -298,7 +334,7 @@ def sign_pdfs(
         vc = ValidationContext(
             trust_roots=list(trust_roots), other_certs=chain, allow_fetching=True, revocation_mode="hard-fail"
         )
-    batch = _Batch(signer, timestamper, vc, info.holder, info.citizen_id, info.organization)
+    batch = _Batch(signer, timestamper, vc, info.holder, info.citizen_id, info.organization, font_cache)
     results = []
     report(progress, 0, len(pairs))
     for done, (src, dst) in enumerate(pairs):

@@ -262,6 +262,7 @@ def make_pki(workdir: Path, specs: list[TokenSpec], *, port: int | None = None) 
     port = port or free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     tokdir, keydir = workdir / "tokens", workdir / "keys"
+    shutil.rmtree(tokdir, ignore_errors=True)  # a new PKI: no token of an earlier one
     tokdir.mkdir(exist_ok=True)
     keydir.mkdir(exist_ok=True)
     conf = workdir / "softhsm2.conf"

@@ -128,3 +128,23 @@ def test_expired_certificate_is_shown_as_expired_and_refused(expired_token, scan
         with pytest.raises(CertificateExpired) as err:
             sign_pdfs(s, None, [(scan_pdf, out)], SignOptions())
     assert expired_token.holder in err.value.render() and not out.exists()
+
+
+def test_stamp_font_is_a_cached_vietnamese_subset_of_a_system_font(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    from signing.fonts import stamp_font, vietnamese_font
+
+    source = vietnamese_font()
+    assert source is not None, "no Vietnamese-capable font installed (fonts-dejavu-core)"
+    cut = stamp_font(tmp_path)
+    assert cut.parent == tmp_path and cut.stat().st_size < source.stat().st_size / 3
+    letters = (
+        "ĂăÂâĐđÊêÔôƠơƯư"
+        + "ẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ"
+    )
+    with TTFont(cut) as font:
+        cmap = font.getBestCmap()
+    assert [c for c in letters + "ÀÁÃÈÉÌÍÒÓÕÙÚÝàáãèéìíòóõùúý0123456789:/()+-" if ord(c) not in cmap] == []
+    mtime = cut.stat().st_mtime_ns
+    assert stamp_font(tmp_path) == cut and cut.stat().st_mtime_ns == mtime  # made once, then reused

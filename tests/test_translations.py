@@ -56,3 +56,24 @@ def test_compiled_catalogue_translates(tmp_path):
     fresh = tmp_path / "fresh.qm"
     subprocess.run([lrelease, str(TS), "-qm", str(fresh)], check=True, capture_output=True)
     assert fresh.read_bytes() == TS.with_suffix(".qm").read_bytes(), "run 'make translations'"
+
+
+def test_command_line_catalogue_is_compiled_from_the_same_source_and_needs_no_qt():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from translations import mo_bytes
+    finally:
+        sys.path.pop(0)
+    import gettext
+    import io
+
+    fresh = gettext.GNUTranslations(io.BytesIO(mo_bytes(TS, "vi")))._catalog
+    committed = gettext.GNUTranslations(io.BytesIO(TS.with_suffix(".mo").read_bytes()))._catalog
+    assert len(fresh) > 100 and fresh == committed, "run 'make translations'"
+    code = (
+        "import sys; from app import i18n; i18n.install('vi');"
+        "print(i18n.translate('workspace', 'There is no dossier with code {code}.'));"
+        "print('PySide6' in ' '.join(sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.splitlines() == ["Không có hồ sơ nào có mã {code}.", "False"]

@@ -52,7 +52,7 @@ def run_gui() -> int:
     root = workspace_dir()
     try:
         settings, _ = load_settings(root)
-        i18n.install(settings.language)
+        i18n.install(settings.language, qt=True)
         ws = Workspace(root)
     except UserError as exc:
         QMessageBox.critical(None, "SoHoa", i18n.message(exc))

@@ -26,6 +26,7 @@ from app.config import Settings
 from app.gui.dialogs import ComponentDialog, NewDossierDialog, SignDialog
 from app.gui.models import ComponentModel, DossierModel
 from app.gui.runner import Job, JobRunner
+from app.signsetup import known_modules
 from app.workspace import Workspace
 from common.errors import UserError
 
@@ -205,7 +206,7 @@ class MainWindow(QMainWindow):
         code = self._need_dossier()
         if code is None:
             return None
-        dlg = SignDialog([m.path for m in pipeline.known_modules(self.settings)], self)
+        dlg = SignDialog([m.path for m in known_modules(self.settings)], self)
         if dlg.exec() != SignDialog.DialogCode.Accepted:
             dlg.take_pin()
             return None
