@@ -26,8 +26,10 @@ def _pin_flags(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.set_defaults(pin_required=required)
 
 
-def _token_flags(p: argparse.ArgumentParser, *, module_required: bool) -> None:
-    p.add_argument("--module", required=module_required, help="PKCS#11 module (token driver) file")
+def _token_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--module", help="PKCS#11 module (token driver) file (default: the first known driver found)"
+    )
     p.add_argument("--token", help="token label (default: the only token plugged in)")
     p.add_argument(
         "--cert", help="certificate label or CKA_ID in hex (default: the only signing certificate)"
@@ -115,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("-o", "--output", metavar="OUT.pdf")
     out.add_argument("--out-dir", metavar="DIR")
-    _token_flags(p, module_required=True)
+    _token_flags(p)
     _pin_flags(p, required=True)
     _sign_flags(p)
     _json_flag(p)
@@ -160,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = dsub.add_parser("sign", help="sign, verify and queue the processed components")
     q.add_argument("code")
     q.add_argument("--component", action="append", help="only this component (repeatable)")
-    _token_flags(q, module_required=False)
+    _token_flags(q)
     _pin_flags(q, required=True)
     _sign_flags(q)
     _json_flag(q)

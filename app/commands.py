@@ -230,13 +230,21 @@ def _sign_options(args: argparse.Namespace, settings: Settings):
 def _open_token(args: argparse.Namespace, settings: Settings):
     from signing import TokenSession
     from signing.errors import PinLocked
+    from signing.tokens import modules_with_tokens
 
     module = args.module
     if not module:
-        found = known_modules(settings)
-        if not found:
+        drivers = [m.path for m in known_modules(settings)]
+        if not drivers:
             raise UsageError(detail=translate("cli", "No token driver found: pass --module."))
-        module = found[0].path
+        with_tokens = modules_with_tokens(drivers, args.token)
+        if len(with_tokens) > 1:
+            raise UsageError(
+                detail=translate(
+                    "cli", "Tokens are plugged in through several drivers ({drivers}): pass --module."
+                ).format(drivers=", ".join(with_tokens))
+            )
+        module = with_tokens[0] if with_tokens else drivers[0]  # none: TokenSession says "insert it"
     session = TokenSession(module, token_label=args.token)
     info = session.info
     if info.pin_locked:  # say so before asking for a PIN that cannot help

@@ -223,6 +223,26 @@ def list_tokens(module: str, *, pin: str | None = None, token_label: str | None 
     return result
 
 
+def modules_with_tokens(modules: list[str], token_label: str | None = None) -> list[str]:
+    """Those of `modules` (driver paths) that see a plugged-in token (labelled `token_label`, if given).
+
+    A driver that cannot be loaded or answers with an error is skipped: another CA's driver being
+    broken must not stop a citizen's token from signing.
+    """
+    found = []
+    for module in modules:
+        try:
+            lib = load_module(module)
+            tokens = [slot.get_token() for slot in lib.get_slots(token_present=True)]
+        except (SigningError, p11e.PKCS11Error) as exc:
+            log.info("driver %s skipped: %s", module, exc)
+            continue
+        labels = [t.label.strip() for t in tokens if t.flags & TokenFlag.TOKEN_INITIALIZED]
+        if labels and (token_label is None or token_label in labels):
+            found.append(module)
+    return found
+
+
 class TokenSession:
     """One logged-in session on one token, for a whole batch. Use from one thread at a time."""
 

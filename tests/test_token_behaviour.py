@@ -7,6 +7,7 @@ from C), driven through the real `sohoa` command line in child processes.
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 from signing import verify_pdf
 from signing.verify import load_trust_roots
@@ -111,3 +112,22 @@ def test_dossier_signing_keeps_the_parts_signed_before_the_token_was_pulled(
     vtoken.clear("unplug-after")
     data = run_json(*args, stdin=official_token.pin + "\n", env=vtoken.env)
     assert sorted(p["component"] for p in data["signed"]) == sorted(names[1:])
+
+
+def test_driver_is_found_without_module_and_an_ambiguity_is_refused(
+    vtoken, token, scan_pdf, tmp_path, sohoa_home
+):
+    import json
+
+    out = tmp_path / "out"
+    args = ["sign", str(scan_pdf), "--out-dir", str(out), "--token", token.label, "--pin-stdin"]
+    run_sohoa(*args, stdin=token.pin + "\n")  # SoftHSM2 is in the catalogue of known drivers
+    assert verify_pdf(out / scan_pdf.name, load_trust_roots([token.root_pem])).ok
+    # A second driver that sees tokens too (another CA's: here a copy of SoftHSM2, loaded apart).
+    other_ca = tmp_path / "libsofthsm2-copy.so"
+    shutil.copyfile(vtoken.env["VTOKEN_TARGET"], other_ca)
+    sohoa_home.mkdir(exist_ok=True)
+    (sohoa_home / "settings.json").write_text(json.dumps({"pkcs11_modules": [vtoken.module]}))
+    env = {**vtoken.env, **EN, "VTOKEN_TARGET": str(other_ca)}
+    proc = run_sohoa(*args, stdin=token.pin + "\n", env=env, check=False)
+    assert proc.returncode == 2 and "several drivers" in proc.stderr and vtoken.module in proc.stderr

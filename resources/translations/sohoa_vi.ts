@@ -274,6 +274,10 @@
         <translation>Không tìm thấy trình điều khiển token: dùng --module.</translation>
     </message>
     <message>
+        <source>Tokens are plugged in through several drivers ({drivers}): pass --module.</source>
+        <translation>Có token cắm qua nhiều trình điều khiển ({drivers}): hãy chỉ rõ bằng --module.</translation>
+    </message>
+    <message>
         <source>Several inputs need --out-dir, not -o.</source>
         <translation>Nhiều tệp đầu vào cần --out-dir, không dùng -o.</translation>
     </message>
