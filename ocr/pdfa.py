@@ -80,9 +80,51 @@ def check_pdfa(path) -> list[str]:
             problems.append("JavaScript or embedded files")
         if "/OpenAction" in root or "/AA" in root:
             problems.append("document actions")
+        version = str(root.get("/Version", "")).lstrip("/") or pdf.pdf_version
+        if _version_tuple(pdf.pdf_version) > (1, 7) or _version_tuple(version) > (1, 7):
+            problems.append(f"PDF version {max(pdf.pdf_version, version)} is above PDF/A-2's 1.7")
         for number, page in enumerate(pdf.pages, start=1):
             problems.extend(f"page {number}: {p}" for p in _page_problems(page))
+            problems.extend(f"page {number}: {p}" for p in _annotation_problems(page))
     return problems
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return (0,)
+
+
+_HIDDEN, _PRINT, _NOVIEW = 1 << 1, 1 << 2, 1 << 5
+
+
+def _annotation_problems(page) -> list[str]:
+    """PDF/A-2: annotations print, are not hidden, and (with an area) carry a normal appearance."""
+    out = []
+    for n, annot in enumerate(page.obj.get("/Annots", []), start=1):
+        subtype = str(annot.get("/Subtype", ""))
+        if subtype == "/Popup":
+            continue
+        name = str(annot.get("/T", "")) or f"{subtype} {n}"
+        flags = int(annot.get("/F", 0))
+        if not flags & _PRINT or flags & (_HIDDEN | _NOVIEW):
+            out.append(f"annotation {name}: not printed or hidden (/F {flags})")
+        rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+        has_area = abs(rect[2] - rect[0]) > 0 and abs(rect[3] - rect[1]) > 0
+        ap = annot.get("/AP")
+        if has_area and (ap is None or "/N" not in ap):
+            out.append(f"annotation {name}: no appearance stream")
+        elif ap is not None and "/N" in ap:
+            out.extend(f"annotation {name}: {p}" for p in _page_problems(_Form(ap.N)))
+    return out
+
+
+class _Form:
+    """An appearance stream seen through the same checks as a page (its resources)."""
+
+    def __init__(self, xobj) -> None:
+        self.obj = xobj
 
 
 def _page_problems(page) -> list[str]:

@@ -48,6 +48,12 @@ class WrongPinFinalTry(WrongPin):
     )
 
 
+class PinRequired(SigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "Enter the token's PIN (only a token with its own keypad needs none)."
+    )
+
+
 class PinLocked(SigningError):
     template = QT_TRANSLATE_NOOP(
         "signing", "The token's PIN is locked after too many wrong tries. Ask your CA to unlock it."

@@ -123,6 +123,36 @@ class _Batch:
         return self.styles[stamp_text]
 
 
+class _Writer(IncrementalPdfFileWriter):
+    """An incremental writer that keeps a PDF/A file at PDF 1.7.
+
+    pyHanko raises the catalog's /Version to 2.0 for ECDSA P-256 signatures (ISO/TS 32002), which
+    PDF/A-2 and -3 (based on PDF 1.7) do not allow. The extension itself is still declared.
+    """
+
+    def __init__(self, stream, **kwargs) -> None:
+        self._cap = None
+        super().__init__(stream, **kwargs)
+        if _claims_pdfa(self.prev):
+            self._cap = (1, 7)
+
+    def ensure_output_version(self, version):
+        if self._cap is not None and version > self._cap:
+            version = self._cap
+        super().ensure_output_version(version)
+
+
+def _claims_pdfa(reader: PdfFileReader) -> bool:
+    try:
+        ref = reader.root.raw_get("/Metadata")
+        # Loaded as an XMP stream, as pyHanko's writer expects, so it updates it in place (keeping
+        # the PDF/A identification) instead of writing a new one.
+        meta = reader.get_object(ref.reference, as_metadata_stream=True)
+        return b"pdfaid:part" in meta.data
+    except (PdfError, AttributeError, KeyError, ValueError, TypeError):
+        return False
+
+
 def _field_name(reader: PdfFileReader, prefix: str) -> str:
     existing = {name for name, _, _ in fields.enumerate_sig_fields(reader)}
     n = 1
@@ -269,7 +299,7 @@ def sign_pdf(
     src, dst = Path(input_path), Path(output_path)
     try:
         with open(src, "rb") as inf:
-            writer = IncrementalPdfFileWriter(inf, strict=False)
+            writer = _Writer(inf, strict=False)
             name, kwargs, params = _placement(writer, options, batch)
             meta = signers.PdfSignatureMetadata(
                 field_name=name,

@@ -18,6 +18,7 @@ from signing.errors import (
     CertificateNotFound,
     ModuleNotFound,
     PinLocked,
+    PinRequired,
     SeveralTokens,
     SigningError,
     TokenNotFound,
@@ -213,7 +214,9 @@ def list_tokens(module: str, *, pin: str | None = None, token_label: str | None 
                 for der, cid, label in _read_certificates(session):
                     key = _match_key(session, der, cid, label)
                     has_key = True if key is not None else (False if pin else None)
-                    certs.append(describe(der, label=label, key_id=cid, has_key=has_key))
+                    info = describe(der, label=label, key_id=cid, has_key=has_key)
+                    if info.can_sign and has_key is not False:  # CA certificates, keyless ones: hidden
+                        certs.append(info)
         except p11e.PinIncorrect:
             raise wrong_pin_error(_token_info(token)) from None
         except p11e.PKCS11Error as exc:
@@ -263,6 +266,8 @@ class TokenSession:
         info = self.info
         if info.pin_locked:
             raise PinLocked()
+        if not pin_pad and not pin:
+            raise PinRequired()
         user_pin = pkcs11.PROTECTED_AUTH if pin_pad else pin
         try:
             self._session = self._token.open(user_pin=user_pin)

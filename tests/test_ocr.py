@@ -124,9 +124,18 @@ def test_pdfa_check_notices_what_breaks_archiving(page, tmp_path):
     with pikepdf.open(out, allow_overwriting_input=True) as pdf:
         del pdf.Root.OutputIntents
         pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        pdf.Root.Version = pikepdf.Name("/2.0")
+        widget = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Square, Rect=[10, 10, 90, 40], F=2
+            )
+        )
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([widget]))
         pdf.save(out)
     problems = check_pdfa(out)
     assert any("output intent" in p for p in problems) and any("actions" in p for p in problems)
+    assert any("above PDF/A-2's 1.7" in p for p in problems)
+    assert any("not printed or hidden" in p for p in problems) and any("no appearance" in p for p in problems)
 
 
 def test_a_page_that_times_out_is_flagged_and_the_rest_is_kept(page, tmp_path):

@@ -148,3 +148,24 @@ def test_stamp_font_is_a_cached_vietnamese_subset_of_a_system_font(tmp_path):
     assert [c for c in letters + "ÀÁÃÈÉÌÍÒÓÕÙÚÝàáãèéìíòóõùúý0123456789:/()+-" if ord(c) not in cmap] == []
     mtime = cut.stat().st_mtime_ns
     assert stamp_font(tmp_path) == cut and cut.stat().st_mtime_ns == mtime  # made once, then reused
+
+
+def test_tokens_list_only_signing_certificates(token):
+    (info,) = list_tokens(token.module, pin=token.pin, token_label=token.label)
+    assert [c.holder for c in info.certificates] == [token.holder]  # the issuing CA's is on it too
+
+
+def test_batch_is_cancellable_between_files(token, scan_pdf, tmp_path):
+    import threading
+
+    from common.errors import Cancelled
+
+    cancel = threading.Event()
+    pairs = [(scan_pdf, tmp_path / f"{n}.pdf") for n in range(3)]
+    with TokenSession(token.module, token_label=token.label) as s:
+        s.login(token.pin)
+        with pytest.raises(Cancelled):
+            sign_pdfs(
+                s, None, pairs, SignOptions(stamp=False), cancel=cancel, on_signed=lambda r: cancel.set()
+            )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pdf"]

@@ -78,11 +78,16 @@ class SignDialog(_FormDialog):
         self.module = QComboBox()
         self.module.setEditable(True)
         self.module.addItems(modules)
+        self.role = QComboBox()
+        self.role.addItem(self.tr("Citizen signs the documents"), "citizen")
+        self.role.addItem(self.tr("Official certifies the electronic copy (SAO Y)"), "official")
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("Leave empty for a token with its own keypad"))
         self.form.addRow(
             QLabel(self.tr("The selected components will be signed, checked and queued for sending."))
         )
+        self.form.addRow(self.tr("Signature"), self.role)
         self.form.addRow(self.tr("Token driver"), self.module)
         self.form.addRow(self.tr("PIN"), self.pin)
 

@@ -26,7 +26,7 @@ from app.config import Settings
 from app.gui.dialogs import ComponentDialog, NewDossierDialog, SignDialog
 from app.gui.models import ComponentModel, DossierModel
 from app.gui.runner import Job, JobRunner
-from app.signsetup import known_modules
+from app.signsetup import known_modules, sign_options, trust_folders
 from app.workspace import Workspace
 from common.errors import UserError
 
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
             ("process", self.tr("OCR"), QKeySequence("Ctrl+R"), self.process),
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.sign),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.upload),
+            ("verify", self.tr("Check a signed file"), QKeySequence("Ctrl+Shift+K"), self.verify_file),
         ]
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, key, slot in spec:
@@ -210,10 +211,12 @@ class MainWindow(QMainWindow):
         if dlg.exec() != SignDialog.DialogCode.Accepted:
             dlg.take_pin()
             return None
-        module, pin = dlg.module.currentText(), dlg.take_pin()
-        return self.run_sign(code, module, pin)
+        module, pin, role = dlg.module.currentText(), dlg.take_pin(), dlg.role.currentData()
+        return self.run_sign(code, module, pin, role=role)
 
-    def run_sign(self, code: str, module: str, pin: str) -> Job:
+    def run_sign(
+        self, code: str, module: str, pin: str, *, role: str = "citizen", token_label: str | None = None
+    ) -> Job:
         root, settings = self.ws.root, self.settings
         secret = [pin]
 
@@ -221,18 +224,45 @@ class MainWindow(QMainWindow):
             from signing import TokenSession
 
             try:
-                with Workspace(root) as ws, TokenSession(module) as session:
-                    session.login(secret[0])
-                    comps = [c for c in ws.components(code) if c.status == "processed"]
+                with Workspace(root) as ws, TokenSession(module, token_label=token_label) as session:
+                    session.login(secret[0] or None, pin_pad=session.info.protected_auth and not secret[0])
+                    secret.clear()
+                    comps = [c for c in ws.components(code) if c.status in ("processed", "queued")]
+                    options = sign_options(settings, role=role)
                     return len(
                         pipeline.sign_components(
-                            ws, comps, session, settings, progress=progress, cancel=cancel
+                            ws, comps, session, settings, options=options, progress=progress, cancel=cancel
                         )
                     )
             finally:
                 secret.clear()
 
         return self._start(self.tr("Signing"), work)
+
+    def verify_file(self, path: str | None = None) -> Job | None:
+        """Check every signature of a PDF (off the GUI thread) and show the report."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Check a signed file"), "", "PDF (*.pdf)")
+            if not path:
+                return None
+        root, settings = self.ws.root, self.settings
+
+        def work(progress, cancel):
+            from signing import verify_pdf
+            from signing.verify import load_trust_roots
+
+            roots = load_trust_roots(trust_folders(root, settings))
+            return verify_pdf(path, roots, progress=progress, cancel=cancel)
+
+        job = self._start(self.tr("Checking signatures"), work)
+        job.signals.finished.connect(self._show_report)
+        return job
+
+    def _show_report(self, report) -> None:
+        from app.gui.verify_view import VerifyDialog
+
+        self.last_report_dialog = VerifyDialog(report, self)
+        self.last_report_dialog.open()
 
     def upload(self) -> Job:
         root, settings = self.ws.root, self.settings

@@ -117,6 +117,10 @@
         <translation>Gửi tất cả</translation>
     </message>
     <message>
+        <source>Check a signed file</source>
+        <translation>Kiểm tra tệp đã ký</translation>
+    </message>
+    <message>
         <source>SoHoa</source>
         <translation>SoHoa</translation>
     </message>
@@ -143,6 +147,10 @@
     <message>
         <source>Signing</source>
         <translation>Đang ký số</translation>
+    </message>
+    <message>
+        <source>Checking signatures</source>
+        <translation>Đang kiểm tra chữ ký</translation>
     </message>
     <message>
         <source>Sending</source>
@@ -195,8 +203,24 @@
         <translation>Ký số</translation>
     </message>
     <message>
+        <source>Citizen signs the documents</source>
+        <translation>Công dân ký các giấy tờ</translation>
+    </message>
+    <message>
+        <source>Official certifies the electronic copy (SAO Y)</source>
+        <translation>Cán bộ chứng thực bản sao điện tử (SAO Y)</translation>
+    </message>
+    <message>
+        <source>Leave empty for a token with its own keypad</source>
+        <translation>Để trống nếu token có bàn phím riêng</translation>
+    </message>
+    <message>
         <source>The selected components will be signed, checked and queued for sending.</source>
         <translation>Các thành phần đã chọn sẽ được ký số, kiểm tra chữ ký và đưa vào hàng chờ gửi.</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Chữ ký</translation>
     </message>
     <message>
         <source>Token driver</source>
@@ -205,6 +229,77 @@
     <message>
         <source>PIN</source>
         <translation>Mã PIN</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyDialog</name>
+    <message>
+        <source>Signature check</source>
+        <translation>Kiểm tra chữ ký</translation>
+    </message>
+    <message>
+        <source>{name}: the file has no signature.</source>
+        <translation>{name}: tệp không có chữ ký nào.</translation>
+    </message>
+    <message>
+        <source>{name}: every signature is valid.</source>
+        <translation>{name}: mọi chữ ký đều hợp lệ.</translation>
+    </message>
+    <message>
+        <source>{name}: NOT VALID. See the problems below.</source>
+        <translation>{name}: KHÔNG HỢP LỆ. Xem các vấn đề bên dưới.</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Kết luận</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>Người ký</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>Số định danh</translation>
+    </message>
+    <message>
+        <source>Signing time</source>
+        <translation>Thời điểm ký</translation>
+    </message>
+    <message>
+        <source>Timestamp</source>
+        <translation>Dấu thời gian</translation>
+    </message>
+    <message>
+        <source>Trusted chain</source>
+        <translation>Chuỗi tin cậy</translation>
+    </message>
+    <message>
+        <source>Revocation</source>
+        <translation>Thu hồi</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Vấn đề</translation>
+    </message>
+    <message>
+        <source>Document timestamp: {tsa}</source>
+        <translation>Dấu thời gian tài liệu: {tsa}</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Hợp lệ</translation>
+    </message>
+    <message>
+        <source>NOT VALID</source>
+        <translation>KHÔNG HỢP LỆ</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
     </message>
 </context>
 <context>
@@ -552,6 +647,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
         <translation>Mã PIN sai. Chỉ còn một lần thử: nhập sai thêm một lần nữa token sẽ bị khóa.</translation>
     </message>
     <message>
+        <source>Enter the token&apos;s PIN (only a token with its own keypad needs none).</source>
+        <translation>Hãy nhập mã PIN của token (chỉ token có bàn phím riêng mới không cần).</translation>
+    </message>
+    <message>
         <source>The token&apos;s PIN is locked after too many wrong tries. Ask your CA to unlock it.</source>
         <translation>Mã PIN của token đã bị khóa do nhập sai quá nhiều lần. Hãy liên hệ nhà cung cấp chữ ký số để mở khóa.</translation>
     </message>
@@ -715,6 +814,22 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>privilege withdrawn</source>
         <translation>bị rút quyền</translation>
+    </message>
+    <message>
+        <source>not revoked</source>
+        <translation>chưa bị thu hồi</translation>
+    </message>
+    <message>
+        <source>REVOKED</source>
+        <translation>ĐÃ BỊ THU HỒI</translation>
+    </message>
+    <message>
+        <source>could not be established</source>
+        <translation>không xác định được</translation>
+    </message>
+    <message>
+        <source>not checked (no data in the file)</source>
+        <translation>chưa kiểm tra (tệp không chứa dữ liệu thu hồi)</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.config import Settings
@@ -73,3 +75,44 @@ def test_failed_job_reports_the_error_and_keeps_the_window(qtbot, window, worksp
     assert (
         workspace.components("HS-011") == [] or workspace.pages(workspace.component("HS-011", "Đơn").id) == []
     )
+
+
+def test_official_certifies_from_the_window_and_the_report_shows_both_signatures(
+    qtbot, window, workspace, scan_pdf, token, official_token, tmp_path
+):
+    from signing import SignOptions, TokenSession, sign_pdfs
+
+    (workspace.root / "trust").mkdir(exist_ok=True)
+    (workspace.root / "trust" / "root.pem").write_bytes(token.root_pem.read_bytes())
+    citizen = tmp_path / "citizen.pdf"
+    with TokenSession(token.module, token_label=token.label) as s:
+        s.login(token.pin)
+        sign_pdfs(s, None, [(scan_pdf, citizen)], SignOptions())
+    workspace.create_dossier("HS-020")
+    comp = workspace.component("HS-020", "Giấy phép", create=True)
+    workspace.add_artifact(comp.id, "signed_pdf", citizen, status="processed")
+    window.refresh()
+    window.select_code("HS-020")
+
+    job = window.run_sign(
+        "HS-020", official_token.module, official_token.pin, role="official", token_label=official_token.label
+    )
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
+        pass
+    art = workspace.latest_artifact(comp.id, "signed_pdf")
+    assert (
+        json.loads(art.meta)["role"] == "official"
+        and workspace.component("HS-020", "Giấy phép").status == "queued"
+    )
+
+    job = window.verify_file(str(workspace.blobs.path(art.blob)))
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
+        pass
+    qtbot.waitUntil(lambda: getattr(window, "last_report_dialog", None) is not None)
+    dialog = window.last_report_dialog
+    table = dialog.table
+    signers = [table.item(r, 1).text() for r in range(table.rowCount())]
+    assert signers == [token.holder, official_token.holder]
+    assert "valid" in dialog.summary.text().lower() or "hợp lệ" in dialog.summary.text().lower()
+    assert all(table.item(r, 5).text() for r in range(table.rowCount()))
+    dialog.close()
