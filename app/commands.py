@@ -197,7 +197,18 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         if not entry["tokens"]:
             print("  " + translate("cli", "(no token plugged in)"))
         for tok in entry["tokens"]:
-            print(f"  [{tok['label']}] {tok['manufacturer']} {tok['model']} #{tok['serial']}")
+            notes = [
+                text
+                for flag, text in (
+                    ("pin_pad", translate("cli", "PIN pad")),
+                    ("pin_count_low", translate("cli", "few PIN tries left")),
+                    ("pin_final_try", translate("cli", "one PIN try left")),
+                    ("pin_locked", translate("cli", "PIN LOCKED")),
+                )
+                if tok[flag]
+            ]
+            extra = f" ({', '.join(notes)})" if notes else ""
+            print(f"  [{tok['label']}] {tok['manufacturer']} {tok['model']} #{tok['serial']}{extra}")
             for cert in tok["certificates"]:
                 if not cert["can_sign"]:
                     continue

@@ -162,6 +162,18 @@ def verify_pdf(
     return VerifyReport(str(path), reports)
 
 
+def _chain_context(roots, dss) -> ValidationContext:
+    """Chain and signature only: the document's certificates, no revocation data, nothing fetched.
+
+    (pyHanko fails even a soft-fail check when the document holds an OCSP answer from the same CA
+    about another certificate, e.g. a countersigner's: revocation is judged in a pass of its own.)
+    """
+    certs = list(dss.load_certs()) if dss is not None else []
+    return ValidationContext(
+        trust_roots=roots, other_certs=certs, allow_fetching=False, revocation_mode="soft-fail"
+    )
+
+
 def _context(roots, dss, online: bool, *, hard: bool, moment: datetime | None = None) -> ValidationContext:
     kwargs = {
         "trust_roots": roots,
@@ -184,12 +196,12 @@ def _check(sig, roots, dss, online: bool) -> SignatureReport:
     revinfo = _has_revinfo(dss) or online
     try:
         if is_doc_ts:
-            status = validate_pdf_timestamp(sig, validation_context=_context(roots, dss, online, hard=False))
+            status = validate_pdf_timestamp(sig, validation_context=_chain_context(roots, dss))
             return _timestamp_report(sig, status)
         first = validate_pdf_signature(
             sig,
-            signer_validation_context=_context(roots, dss, online, hard=False),
-            ts_validation_context=_context(roots, dss, online, hard=False),
+            signer_validation_context=_chain_context(roots, dss),
+            ts_validation_context=_chain_context(roots, dss),
         )
         status, moment = first, None
         if revinfo and first.intact and first.valid:
@@ -199,7 +211,7 @@ def _check(sig, roots, dss, online: bool) -> SignatureReport:
             status = validate_pdf_signature(
                 sig,
                 signer_validation_context=_context(roots, dss, online, hard=True, moment=moment),
-                ts_validation_context=_context(roots, dss, online, hard=False),
+                ts_validation_context=_chain_context(roots, dss),
             )
     except Exception as exc:  # pyHanko raises many kinds on malformed signatures
         return _unreadable(sig, exc)
@@ -245,12 +257,15 @@ def _signature_report(sig, first, status, revinfo: bool, online: bool, moment) -
         revocation = "revoked"
     elif revinfo and trusted:
         revocation = "good"
-    elif revinfo:
-        # The hard-fail pass failed for a reason other than revocation: say what the soft pass found.
+    elif online:
+        # Fetching failed or the answers did not settle it: say what the chain check found.
         revocation = "unknown"
         trusted = bool(first.trusted)
     else:
+        # Offline, and the file holds no revocation data that settles this signature (e.g. a
+        # citizen's B-B signature beside an official's B-LT one).
         revocation = "not checked"
+        trusted = bool(first.trusted)
     r = SignatureReport(
         field=str(sig.field_name),
         signer=cert.subject.native.get("common_name", cert.subject.human_friendly) if cert else "",
@@ -266,7 +281,9 @@ def _signature_report(sig, first, status, revinfo: bool, online: bool, moment) -
         revocation=revocation,
         ok=True,
         timestamp_trusted=bool(ts.intact and ts.valid and ts.trusted) if ts is not None else None,
-        revocation_source=("online" if online else "embedded") if revinfo else "none",
+        revocation_source=("online" if online else "embedded")
+        if revocation in ("good", "revoked")
+        else "none",
         revoked_at=details.revocation_date.isoformat() if details is not None else None,
         validated_at=(moment or status.validation_time).isoformat()
         if (moment or status.validation_time)

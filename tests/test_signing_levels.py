@@ -205,3 +205,27 @@ def test_cli_signs_b_lt_and_verifies_offline(token, pki_services, scan_pdf, tmp_
     assert report["ok"] and sig["revocation"] == "good" and sig["timestamp_trusted"]
     human = run_sohoa("verify", str(out), "--trust", str(token.root_pem)).stdout
     assert "HỢP LỆ" in human and token.holder in human
+
+
+def test_official_b_lt_over_a_citizen_b_b_keeps_both_valid(
+    token, official_token, pki_services, scan_pdf, tmp_path
+):
+    """The file then holds revocation data for the official only: the citizen's stays valid, not checked."""
+    roots = load_trust_roots([token.root_pem])
+    citizen, certified = tmp_path / "citizen.pdf", tmp_path / "certified.pdf"
+    _sign(token, scan_pdf, citizen, roots)
+    _sign(
+        official_token,
+        citizen,
+        certified,
+        roots,
+        role="official",
+        level="B-LT",
+        tsa_url=pki_services.pki.tsa_url,
+    )
+    report = verify_pdf(certified, roots)
+    assert report.ok, [s.problems for s in report.signatures]
+    assert [(s.signer, s.revocation) for s in report.signatures] == [
+        (token.holder, "not checked"),
+        (official_token.holder, "good"),
+    ]

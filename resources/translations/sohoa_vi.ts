@@ -357,6 +357,22 @@
         <translation>(chưa cắm token)</translation>
     </message>
     <message>
+        <source>PIN pad</source>
+        <translation>có bàn phím PIN</translation>
+    </message>
+    <message>
+        <source>few PIN tries left</source>
+        <translation>còn ít lần nhập PIN</translation>
+    </message>
+    <message>
+        <source>one PIN try left</source>
+        <translation>chỉ còn một lần nhập PIN</translation>
+    </message>
+    <message>
+        <source>PIN LOCKED</source>
+        <translation>PIN ĐÃ BỊ KHÓA</translation>
+    </message>
+    <message>
         <source>EXPIRED</source>
         <translation>HẾT HẠN</translation>
     </message>
