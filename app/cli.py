@@ -185,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--folder", metavar="DIR", help="deliver into this folder")
     t.add_argument("--portal", metavar="URL", help="upload to the central portal")
     _json_flag(p)
+
+    p = sub.add_parser("portal", help="the central portal's credentials")
+    psub = p.add_subparsers(dest="portal_command", metavar="ACTION", required=True)
+    q = psub.add_parser("set-credentials", help="keep the client secret in the system keyring")
+    q.add_argument("--client-id", required=True)
+    q.add_argument("--secret-stdin", action="store_true", help="read the secret from the first line of stdin")
     return parser
 
 

@@ -568,13 +568,78 @@ def cmd_upload(args: argparse.Namespace) -> int:
     ws, settings = _workspace()
     with ws:
         summary = pipeline.upload_due(
-            ws, settings, folder=args.folder, portal=args.portal, progress=_progress("upload")
+            ws,
+            settings,
+            folder=args.folder,
+            portal=args.portal,
+            progress=None,
+            on_status=_transfer_status() if not args.json else None,
         )
-    data = {"ok": True, **summary.as_dict()}
-    return _out(
-        args,
-        data,
-        translate("cli", "Delivered {n} files to {target}").format(
-            n=len(summary.delivered) + len(summary.recovered), target=summary.target
-        ),
-    )
+    data = {"ok": not (summary.failed or summary.retrying), **summary.as_dict()}
+    if args.json:
+        _print_json(data)
+    else:
+        print(
+            translate("cli", "Delivered {n} files to {target}").format(
+                n=len(summary.delivered) + len(summary.recovered), target=summary.target
+            )
+        )
+        for item_id, message in summary.failed.items():
+            print(
+                translate("cli", "Failed (needs attention): #{id} {message}").format(
+                    id=item_id, message=message
+                )
+            )
+        for item_id, message in summary.retrying.items():
+            print(
+                translate("cli", "Still queued, will retry: #{id} {message}").format(
+                    id=item_id, message=message
+                )
+            )
+    if summary.stopped:
+        print("sohoa: " + summary.stopped, file=sys.stderr)
+    return 0 if data["ok"] else 6
+
+
+def _transfer_status():
+    """Items, megabytes and time left on one stderr line (only on a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(status) -> None:
+        mb = 1024 * 1024
+        eta = ""
+        if status.eta_s is not None:
+            minutes, seconds = divmod(int(status.eta_s), 60)
+            eta = " - " + translate("cli", "{m} min {s} s left").format(m=minutes, s=seconds)
+        print(
+            f"\r{status.items_done}/{status.items_total} - {status.bytes_done / mb:.1f}/{status.bytes_total / mb:.1f} MB{eta}   ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def cmd_portal(args: argparse.Namespace) -> int:
+    from app.credentials import store_secret
+
+    if args.portal_command == "set-credentials":
+        if args.secret_stdin:
+            secret = sys.stdin.readline().rstrip("\r\n")
+        elif sys.stdin.isatty():
+            secret = getpass.getpass(translate("cli", "Client secret: "))
+        else:
+            raise UsageError(detail=translate("cli", "Give the secret with --secret-stdin or at the prompt."))
+        if not secret:
+            raise UsageError(detail=translate("cli", "The client secret is empty."))
+        store_secret(args.client_id, secret)
+        del secret
+        print(
+            translate(
+                "cli", "Secret of {client} stored in the system keyring. Set portal_client_id to {client}."
+            ).format(client=args.client_id)
+        )
+        return 0
+    raise UsageError(detail=f"unknown action {args.portal_command}")

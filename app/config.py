@@ -29,6 +29,13 @@ class Settings:
     ocr_profile: str = "standard"
     upload_folder: str = ""  # empty: <workspace>/delivered
     portal_url: str = ""
+    portal_client_id: str = ""  # the secret lives in the OS keyring, never here
+    portal_ca_bundle: str = ""  # PEM file of the CA that signed the portal's certificate, if private
+    upload_parallel: int = 2
+    upload_max_kbps: int = 0  # 0: no cap
+    upload_max_file_mb: int = 0  # 0: only the portal's own limit
+    upload_chunk_mb: int = 32
+    retention_days: int = 30  # local copies of confirmed files are purged after this
     pkcs11_modules: tuple[str, ...] = ()
     trust_dirs: tuple[str, ...] = ()
     sign_level: str = "B-B"
@@ -47,6 +54,10 @@ class Settings:
             raise ValueError("ocr_profile must be archive, standard or small")
         if self.ocr_jobs < 0:
             raise ValueError("ocr_jobs must be 0 (one per core) or more")
+        if self.upload_parallel < 1 or self.upload_chunk_mb < 1:
+            raise ValueError("upload_parallel and upload_chunk_mb must be 1 or more")
+        if min(self.upload_max_kbps, self.upload_max_file_mb, self.retention_days) < 0:
+            raise ValueError("upload_max_kbps, upload_max_file_mb and retention_days cannot be negative")
         if (
             self.portal_url
             and not self.portal_url.startswith("https://")
@@ -67,6 +78,13 @@ class Settings:
                 value = data[f.name]
                 if isinstance(value, list):
                     value = tuple(value)
+                expected = type(f.default) if f.default is not dataclasses.MISSING else None
+                if expected in (int, bool, str, tuple) and (
+                    not isinstance(value, expected) or (expected is int and isinstance(value, bool))
+                ):
+                    raise ConfigError(
+                        path=source, detail=f"{f.name} must be {_TYPE_NAMES[expected]}, not {value!r}"
+                    )
                 values[f.name] = value
         try:
             return cls(**values)
@@ -75,6 +93,9 @@ class Settings:
 
     def to_dict(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
+
+
+_TYPE_NAMES = {int: "a whole number", bool: "true or false", str: "text", tuple: "a list"}
 
 
 def admin_config_paths() -> list[Path]:

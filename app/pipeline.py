@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.config import Settings
+from app.credentials import portal_credentials
 from app.signsetup import sign_options, trust_folders
 from app.workspace import Artifact, Component, Page, Workspace
 from common.errors import QT_TRANSLATE_NOOP, UserError
@@ -19,7 +20,8 @@ from scanner import import_files
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
 from signing.verify import VerifyReport, load_trust_roots
 from upload import FolderTarget, Outbox, UploadSummary, run_upload
-from upload.errors import NotImplementedTarget
+from upload.portal import PortalConfig, PortalTarget
+from upload.runner import run_item_upload
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +245,21 @@ def default_upload_folder(ws: Workspace, settings: Settings) -> Path:
     return Path(settings.upload_folder) if settings.upload_folder else ws.root / "delivered"
 
 
+def portal_target(settings: Settings, url: str) -> PortalTarget:
+    client_id, secret = portal_credentials(settings)
+    mb = 1024 * 1024
+    config = PortalConfig(
+        url=url,
+        client_id=client_id,
+        client_secret=secret,
+        ca_bundle=settings.portal_ca_bundle or None,
+        chunk_size=settings.upload_chunk_mb * mb,
+        max_file_bytes=settings.upload_max_file_mb * mb or None,
+        max_bytes_per_s=settings.upload_max_kbps * 1024 or None,
+    )
+    return PortalTarget(config)
+
+
 def upload_due(
     ws: Workspace,
     settings: Settings,
@@ -251,14 +268,27 @@ def upload_due(
     portal: str | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    on_status=None,
 ) -> UploadSummary:
-    """Send everything due to the folder target (the default) or the portal."""
-    if portal or (settings.portal_url and not folder):
-        raise NotImplementedTarget(target=portal or settings.portal_url)
-    target = FolderTarget(folder or default_upload_folder(ws, settings))
+    """Send everything due to the folder target (the default) or the portal, then purge old copies."""
     outbox = Outbox(ws.outbox_path)
     try:
-        summary = run_upload(outbox, target, progress=progress, cancel=cancel)
+        if portal or (settings.portal_url and not folder):
+            target = portal_target(settings, portal or settings.portal_url)
+            try:
+                summary = run_item_upload(
+                    outbox,
+                    target,
+                    parallel=settings.upload_parallel,
+                    progress=progress,
+                    cancel=cancel,
+                    on_status=on_status,
+                )
+            finally:
+                target.close()
+        else:
+            target = FolderTarget(folder or default_upload_folder(ws, settings))
+            summary = run_upload(outbox, target, progress=progress, cancel=cancel)
         for item in outbox.items("confirmed"):
             if item.id in summary.delivered or item.id in summary.recovered:
                 ws.record(

@@ -19,7 +19,3 @@ class TargetUnavailable(UploadError):
     template = QT_TRANSLATE_NOOP(
         "upload", "The destination {target} cannot be written ({detail}). Nothing was lost; try again later."
     )
-
-
-class NotImplementedTarget(UploadError):
-    template = QT_TRANSLATE_NOOP("upload", "Uploading to {target} is not available in this version.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,8 +16,8 @@ from common.sqlite import connect, transaction
 from upload.errors import FileMissing, UploadError
 from upload.hashing import sha256_file
 
-STATES = ("queued", "uploading", "uploaded", "confirmed", "failed-permanent")
-SCHEMA_VERSION = 1
+STATES = ("queued", "uploading", "uploaded", "confirmed", "failed-permanent", "superseded")
+SCHEMA_VERSION = 2
 
 
 def _now() -> str:
@@ -43,6 +44,9 @@ class OutboxItem:
     batch: str | None
     created_at: str
     updated_at: str
+    upload_url: str | None = None
+    confirmed_at: str | None = None
+    purged_at: str | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> OutboxItem:
@@ -66,6 +70,7 @@ class Outbox:
         self.path = Path(db_path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(connect(self.path))
+        self._lock = threading.RLock()  # one connection, shared by the upload threads
         self._migrate()
 
     def _migrate(self) -> None:
@@ -73,35 +78,44 @@ class Outbox:
         if version >= SCHEMA_VERSION:
             return
         with transaction(self.db.conn):
-            self.db["items"].create(
-                {
-                    "id": int,
-                    "idem_key": str,
-                    "dossier": str,
-                    "component": str,
-                    "path": str,
-                    "filename": str,
-                    "size": int,
-                    "sha256": str,
-                    "signer": str,
-                    "target": str,
-                    "state": str,
-                    "attempts": int,
-                    "next_attempt_at": str,
-                    "last_error": str,
-                    "receipt": str,
-                    "batch": str,
-                    "created_at": str,
-                    "updated_at": str,
-                },
-                pk="id",
-                not_null={"idem_key", "dossier", "component", "path", "sha256", "state"},
-                defaults={"attempts": 0, "state": "queued", "signer": "", "target": "default"},
-                if_not_exists=True,
-            )
-            self.db["items"].create_index(["idem_key"], unique=True, if_not_exists=True)
-            self.db["items"].create_index(["state", "next_attempt_at"], if_not_exists=True)
+            if version < 1:
+                self._create_v1()
+            # v2: resumable uploads (the tus upload's URL), confirmation time and retention.
+            columns = {c.name for c in self.db["items"].columns}
+            for name in ("upload_url", "confirmed_at", "purged_at"):
+                if name not in columns:
+                    self.db.execute(f"ALTER TABLE items ADD COLUMN {name} TEXT")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _create_v1(self) -> None:
+        self.db["items"].create(
+            {
+                "id": int,
+                "idem_key": str,
+                "dossier": str,
+                "component": str,
+                "path": str,
+                "filename": str,
+                "size": int,
+                "sha256": str,
+                "signer": str,
+                "target": str,
+                "state": str,
+                "attempts": int,
+                "next_attempt_at": str,
+                "last_error": str,
+                "receipt": str,
+                "batch": str,
+                "created_at": str,
+                "updated_at": str,
+            },
+            pk="id",
+            not_null={"idem_key", "dossier", "component", "path", "sha256", "state"},
+            defaults={"attempts": 0, "state": "queued", "signer": "", "target": "default"},
+            if_not_exists=True,
+        )
+        self.db["items"].create_index(["idem_key"], unique=True, if_not_exists=True)
+        self.db["items"].create_index(["state", "next_attempt_at"], if_not_exists=True)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -142,7 +156,7 @@ class Outbox:
             "created_at": now,
             "updated_at": now,
         }
-        with transaction(self.db.conn):
+        with self._lock, transaction(self.db.conn):
             cur = self.db.execute(
                 "INSERT OR IGNORE INTO items ("
                 + ",".join(row)
@@ -183,7 +197,7 @@ class Outbox:
         return [OutboxItem.from_row(r) for r in self.db["items"].rows_where(where, args, order_by="id")]
 
     def begin_batch(self, ids: list[int], batch: str) -> None:
-        with transaction(self.db.conn):
+        with self._lock, transaction(self.db.conn):
             for item_id in ids:
                 self.db.execute(
                     "UPDATE items SET state='uploading', batch=?, attempts=attempts+1, updated_at=? WHERE id=?",
@@ -191,16 +205,67 @@ class Outbox:
                 )
 
     def confirm(self, ids: list[int], receipts: dict[int, dict]) -> None:
-        with transaction(self.db.conn):
+        now = _now()
+        with self._lock, transaction(self.db.conn):
             for item_id in ids:
                 self.db.execute(
-                    "UPDATE items SET state='confirmed', receipt=?, last_error=NULL, updated_at=? WHERE id=?",
-                    [json.dumps(receipts.get(item_id, {}), ensure_ascii=False), _now(), item_id],
+                    "UPDATE items SET state='confirmed', receipt=?, last_error=NULL, confirmed_at=?, updated_at=? "
+                    "WHERE id=?",
+                    [json.dumps(receipts.get(item_id, {}), ensure_ascii=False), now, now, item_id],
                 )
+
+    # -- one item at a time (the portal) ----------------------------------------------------------
+    def begin_item(self, item_id: int) -> None:
+        """The item is being sent now (one more attempt); its upload URL, if any, is kept for resuming."""
+        with self._lock, transaction(self.db.conn):
+            self.db.execute(
+                "UPDATE items SET state='uploading', attempts=attempts+1, updated_at=? "
+                "WHERE id=? AND state IN ('queued', 'uploading')",
+                [_now(), item_id],
+            )
+
+    def set_upload_url(self, item_id: int, url: str | None) -> None:
+        """Recorded before the first byte is sent, so any later run resumes this upload."""
+        with self._lock, transaction(self.db.conn):
+            self.db.execute("UPDATE items SET upload_url=?, updated_at=? WHERE id=?", [url, _now(), item_id])
+
+    def mark_uploaded(self, item_id: int) -> None:
+        """All bytes are on the server; attaching them to the dossier is what remains."""
+        with self._lock, transaction(self.db.conn):
+            self.db.execute("UPDATE items SET state='uploaded', updated_at=? WHERE id=?", [_now(), item_id])
+
+    def unfinished(self) -> list[OutboxItem]:
+        """Items a stopped run left on their way (uploading, uploaded): resumed before anything new."""
+        return [
+            OutboxItem.from_row(r)
+            for r in self.db["items"].rows_where("state IN ('uploading', 'uploaded')", order_by="id")
+        ]
+
+    def get(self, item_id: int) -> OutboxItem:
+        return OutboxItem.from_row(self.db["items"].get(item_id))
+
+    # -- retention ---------------------------------------------------------------------------------
+    def purgeable(self, days: float, now: datetime | None = None) -> list[OutboxItem]:
+        """Confirmed items whose local copy is older than `days` since confirmation and not yet purged."""
+        limit = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="milliseconds")
+        return [
+            OutboxItem.from_row(r)
+            for r in self.db["items"].rows_where(
+                "state = 'confirmed' AND purged_at IS NULL AND confirmed_at IS NOT NULL AND confirmed_at <= ?",
+                [limit],
+                order_by="id",
+            )
+        ]
+
+    def mark_purged(self, item_id: int) -> None:
+        with self._lock, transaction(self.db.conn):
+            self.db.execute(
+                "UPDATE items SET purged_at=?, updated_at=? WHERE id=?", [_now(), _now(), item_id]
+            )
 
     def retry_later(self, ids: list[int], error: str, delay_s: float) -> None:
         when = (datetime.now(UTC) + timedelta(seconds=delay_s)).isoformat(timespec="milliseconds")
-        with transaction(self.db.conn):
+        with self._lock, transaction(self.db.conn):
             for item_id in ids:
                 self.db.execute(
                     "UPDATE items SET state='queued', batch=NULL, last_error=?, next_attempt_at=?, updated_at=? "
@@ -209,7 +274,7 @@ class Outbox:
                 )
 
     def fail_permanently(self, item_id: int, error: str) -> None:
-        with transaction(self.db.conn):
+        with self._lock, transaction(self.db.conn):
             self.db.execute(
                 "UPDATE items SET state='failed-permanent', last_error=?, updated_at=? WHERE id=?",
                 [error, _now(), item_id],
@@ -217,7 +282,7 @@ class Outbox:
 
     def requeue_failed(self) -> int:
         """Put permanently failed items back in the queue (after the clerk fixed the cause)."""
-        with transaction(self.db.conn):
+        with self._lock, transaction(self.db.conn):
             cur = self.db.execute(
                 "UPDATE items SET state='queued', next_attempt_at=NULL, updated_at=? WHERE state='failed-permanent'",
                 [_now()],

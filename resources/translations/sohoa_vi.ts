@@ -484,12 +484,51 @@
         <source>Delivered {n} files to {target}</source>
         <translation>Đã chuyển {n} tệp tới {target}</translation>
     </message>
+    <message>
+        <source>Failed (needs attention): #{id} {message}</source>
+        <translation>Thất bại (cần xử lý): #{id} {message}</translation>
+    </message>
+    <message>
+        <source>Still queued, will retry: #{id} {message}</source>
+        <translation>Vẫn trong hàng đợi, sẽ gửi lại: #{id} {message}</translation>
+    </message>
+    <message>
+        <source>{m} min {s} s left</source>
+        <translation>còn {m} phút {s} giây</translation>
+    </message>
+    <message>
+        <source>Client secret: </source>
+        <translation>Khóa bí mật của ứng dụng: </translation>
+    </message>
+    <message>
+        <source>Give the secret with --secret-stdin or at the prompt.</source>
+        <translation>Hãy nhập khóa bí mật qua --secret-stdin hoặc tại dấu nhắc.</translation>
+    </message>
+    <message>
+        <source>The client secret is empty.</source>
+        <translation>Khóa bí mật đang để trống.</translation>
+    </message>
+    <message>
+        <source>Secret of {client} stored in the system keyring. Set portal_client_id to {client}.</source>
+        <translation>Đã lưu khóa bí mật của {client} vào kho khóa của hệ thống. Hãy đặt portal_client_id là {client}.</translation>
+    </message>
 </context>
 <context>
     <name>config</name>
     <message>
         <source>Settings file {path}: {detail}</source>
         <translation>Tệp cấu hình {path}: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>credentials</name>
+    <message>
+        <source>No portal credentials on this workstation. Run `sohoa portal set-credentials --client-id ID` (the secret goes to the system keyring) or set SOHOA_PORTAL_CLIENT_ID and SOHOA_PORTAL_CLIENT_SECRET.</source>
+        <translation>Máy trạm này chưa có thông tin đăng nhập cổng dịch vụ công. Hãy chạy `sohoa portal set-credentials --client-id ID` (khóa bí mật được lưu trong kho khóa của hệ thống) hoặc đặt SOHOA_PORTAL_CLIENT_ID và SOHOA_PORTAL_CLIENT_SECRET.</translation>
+    </message>
+    <message>
+        <source>The system keyring cannot be used ({detail}). Use SOHOA_PORTAL_CLIENT_ID and SOHOA_PORTAL_CLIENT_SECRET for this run.</source>
+        <translation>Không dùng được kho khóa của hệ thống ({detail}). Hãy dùng SOHOA_PORTAL_CLIENT_ID và SOHOA_PORTAL_CLIENT_SECRET cho lần chạy này.</translation>
     </message>
 </context>
 <context>
@@ -757,8 +796,24 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
         <translation>Không ghi được vào nơi nhận {target} ({detail}). Không mất dữ liệu nào; hãy thử lại sau.</translation>
     </message>
     <message>
-        <source>Uploading to {target} is not available in this version.</source>
-        <translation>Phiên bản này chưa hỗ trợ gửi tới {target}.</translation>
+        <source>The portal refused {name}: {message}</source>
+        <translation>Cổng dịch vụ công từ chối {name}: {message}</translation>
+    </message>
+    <message>
+        <source>The portal cannot be reached ({detail}). The files stay queued and go up on the next try.</source>
+        <translation>Không kết nối được cổng dịch vụ công ({detail}). Các tệp vẫn nằm trong hàng đợi và sẽ được gửi ở lần thử sau.</translation>
+    </message>
+    <message>
+        <source>The portal&apos;s certificate is not trusted ({detail}). If the portal uses its own CA, ask the administrator to set portal_ca_bundle. Nothing was sent.</source>
+        <translation>Chứng thư TLS của cổng dịch vụ công không được tin cậy ({detail}). Nếu cổng dùng CA riêng, đề nghị quản trị viên đặt portal_ca_bundle. Chưa tệp nào được gửi.</translation>
+    </message>
+    <message>
+        <source>The portal refused this workstation&apos;s credentials ({detail}). Ask the administrator to check the client ID and secret. Nothing was sent.</source>
+        <translation>Cổng dịch vụ công từ chối thông tin đăng nhập của máy trạm này ({detail}). Đề nghị quản trị viên kiểm tra mã ứng dụng và khóa bí mật. Chưa tệp nào được gửi.</translation>
+    </message>
+    <message>
+        <source>{name} is {size_mb} MB; the portal accepts at most {limit_mb} MB per file.</source>
+        <translation>{name} nặng {size_mb} MB; cổng dịch vụ công chỉ nhận tối đa {limit_mb} MB mỗi tệp.</translation>
     </message>
 </context>
 <context>
