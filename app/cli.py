@@ -179,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(q)
     q = osub.add_parser("retry", help="put failed items back in the queue")
     _json_flag(q)
+    q = osub.add_parser("purge", help="delete local copies delivered more than retention_days ago")
+    _json_flag(q)
 
     p = sub.add_parser("upload", help="deliver everything due (folder by default)")
     t = p.add_mutually_exclusive_group()

@@ -543,6 +543,13 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             )
         outbox = Outbox(ws.outbox_path)
         try:
+            if args.outbox_command == "purge":
+                purged = pipeline.purge_expired(ws, settings, outbox)
+                return _out(
+                    args,
+                    {"ok": True, "purged": purged, "retention_days": settings.retention_days},
+                    translate("cli", "Local copies of {n} delivered items deleted").format(n=len(purged)),
+                )
             if args.outbox_command == "retry":
                 n = outbox.requeue_failed()
                 return _out(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Settings:
     upload_max_file_mb: int = 0  # 0: only the portal's own limit
     upload_chunk_mb: int = 32
     retention_days: int = 30  # local copies of confirmed files are purged after this
+    upload_daily_at: str = ""  # "HH:MM": the app sends everything due once a day from then on
     pkcs11_modules: tuple[str, ...] = ()
     trust_dirs: tuple[str, ...] = ()
     sign_level: str = "B-B"
@@ -56,6 +58,8 @@ class Settings:
             raise ValueError("ocr_jobs must be 0 (one per core) or more")
         if self.upload_parallel < 1 or self.upload_chunk_mb < 1:
             raise ValueError("upload_parallel and upload_chunk_mb must be 1 or more")
+        if self.upload_daily_at and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.upload_daily_at):
+            raise ValueError("upload_daily_at must be HH:MM (24 h), e.g. 16:45")
         if min(self.upload_max_kbps, self.upload_max_file_mb, self.retention_days) < 0:
             raise ValueError("upload_max_kbps, upload_max_file_mb and retention_days cannot be negative")
         if (

@@ -245,6 +245,28 @@ def default_upload_folder(ws: Workspace, settings: Settings) -> Path:
     return Path(settings.upload_folder) if settings.upload_folder else ws.root / "delivered"
 
 
+def purge_expired(ws: Workspace, settings: Settings, outbox: Outbox) -> list[int]:
+    """Retention: delete the local copies of parts the target confirmed `retention_days` ago.
+
+    A component still waiting to send a newer version keeps its files. Every purge is an event.
+    """
+    purged = []
+    waiting = {
+        (i.dossier, i.component) for i in outbox.items() if i.state in ("queued", "uploading", "uploaded")
+    }
+    for item in outbox.purgeable(settings.retention_days):
+        if (item.dossier, item.component) in waiting:
+            continue
+        comp = ws.find_component(item.dossier, item.component)
+        if comp is not None and comp.status != "purged":
+            reason = f"delivered {item.confirmed_at}; retention {settings.retention_days} days"
+            ws.purge_component(comp.id, reason=reason)
+        outbox.mark_purged(item.id)
+        purged.append(item.id)
+    ws.delete_unreferenced()
+    return purged
+
+
 def portal_target(settings: Settings, url: str) -> PortalTarget:
     client_id, secret = portal_credentials(settings)
     mb = 1024 * 1024
@@ -289,6 +311,7 @@ def upload_due(
         else:
             target = FolderTarget(folder or default_upload_folder(ws, settings))
             summary = run_upload(outbox, target, progress=progress, cancel=cancel)
+        summary.purged = purge_expired(ws, settings, outbox)
         for item in outbox.items("confirmed"):
             if item.id in summary.delivered or item.id in summary.recovered:
                 ws.record(

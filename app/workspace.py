@@ -110,7 +110,13 @@ def _v1(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX components_dossier ON components (dossier_id, position)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Retention: a page or file whose bytes were purged after delivery keeps its row, marked."""
+    db.execute("ALTER TABLE pages ADD COLUMN purged_at TEXT")
+    db.execute("ALTER TABLE artifacts ADD COLUMN purged_at TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -151,6 +157,7 @@ class Page:
     height: int
     source: str
     created_at: str
+    purged_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,7 @@ class Artifact:
     size: int
     meta: str
     created_at: str
+    purged_at: str | None = None
 
     @property
     def meta_dict(self) -> dict:
@@ -211,7 +219,7 @@ class Workspace:
         """SQLite's own integrity check plus a check that every referenced blob exists."""
         problems = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
         for table in ("pages", "artifacts"):
-            for (digest,) in self.db.execute(f"SELECT blob FROM {table}").fetchall():
+            for (digest,) in self.db.execute(f"SELECT blob FROM {table} WHERE purged_at IS NULL").fetchall():
                 if not self.blobs.exists(digest):
                     problems.append(f"{table}: missing blob {digest}")
         return problems
@@ -282,6 +290,17 @@ class Workspace:
                 [d.id, name, kind, pos, now, now],
             )
         return self.component(code, name)
+
+    def find_component(self, code: str, name: str) -> Component | None:
+        """The component, or None when the dossier or the component does not exist."""
+        row = self.db.execute(
+            "SELECT c.* FROM components c JOIN dossiers d ON d.id = c.dossier_id WHERE d.code = ? AND c.name = ?",
+            [code, name],
+        ).fetchone()
+        if row is None:
+            return None
+        cols = [c[0] for c in self.db.execute("SELECT * FROM components LIMIT 0").description]
+        return Component(**dict(zip(cols, row, strict=True)))
 
     def components(self, code: str) -> list[Component]:
         d = self.dossier(code)
@@ -372,6 +391,58 @@ class Workspace:
             )
         )
         return Artifact(**rows[0]) if rows else None
+
+    # -- retention ------------------------------------------------------------------------------
+    def purge_component(self, component_id: int, *, reason: str, actor: str = "") -> list[str]:
+        """Delete a delivered component's files (scans, OCR and signed PDFs); rows and audit trail stay.
+
+        The rows are marked first (one transaction, recorded as an event), then the blobs no other
+        live row uses are deleted; a crash in between leaves only unreferenced blobs, which
+        `delete_unreferenced` removes on the next purge.
+        """
+        now = now_iso()
+        with transaction(self.db.conn):
+            digests = sorted(
+                {
+                    r[0]
+                    for r in self.db.execute(
+                        "SELECT blob FROM pages WHERE component_id = ? AND purged_at IS NULL "
+                        "UNION SELECT blob FROM artifacts WHERE component_id = ? AND purged_at IS NULL",
+                        [component_id, component_id],
+                    ).fetchall()
+                }
+            )
+            for table in ("pages", "artifacts"):
+                self.db.execute(
+                    f"UPDATE {table} SET purged_at = ? WHERE component_id = ? AND purged_at IS NULL",
+                    [now, component_id],
+                )
+            self.db["components"].update(component_id, {"status": "purged", "updated_at": now})
+            self._event("retention.purge", str(component_id), {"reason": reason, "blobs": digests}, actor)
+        self.delete_unreferenced(digests)
+        return digests
+
+    def delete_unreferenced(self, digests: list[str] | None = None) -> int:
+        """Delete blobs (all purged ones when `digests` is None) that no unpurged row references."""
+        if digests is None:
+            digests = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT blob FROM pages WHERE purged_at IS NOT NULL UNION "
+                    "SELECT blob FROM artifacts WHERE purged_at IS NOT NULL"
+                ).fetchall()
+            ]
+        deleted = 0
+        for digest in digests:
+            live = self.db.execute(
+                "SELECT 1 FROM pages WHERE blob = ? AND purged_at IS NULL UNION "
+                "SELECT 1 FROM artifacts WHERE blob = ? AND purged_at IS NULL LIMIT 1",
+                [digest, digest],
+            ).fetchone()
+            if live is None and self.blobs.exists(digest):
+                self.blobs.path(digest).unlink()
+                deleted += 1
+        return deleted
 
     # -- audit ----------------------------------------------------------------------------------
     def _event(self, action: str, subject: str, detail: dict, actor: str) -> None:

@@ -125,3 +125,28 @@ def test_changed_file_is_not_delivered(tmp_path, outbox):
     with pytest.raises(Exception, match="changed after it was queued"):
         run_upload(outbox, FolderTarget(tmp_path / "share"))
     assert not [p for p in (tmp_path / "share").iterdir() if p.name.startswith("sohoa-batch-")]
+
+
+def test_outbox_of_the_first_version_is_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, idem_key TEXT NOT NULL, dossier TEXT NOT NULL, "
+            "component TEXT NOT NULL, path TEXT NOT NULL, filename TEXT, size INTEGER, sha256 TEXT NOT NULL, "
+            "signer TEXT DEFAULT '', target TEXT DEFAULT 'default', state TEXT NOT NULL DEFAULT 'queued', "
+            "attempts INTEGER DEFAULT 0, next_attempt_at TEXT, last_error TEXT, receipt TEXT, batch TEXT, "
+            "created_at TEXT, updated_at TEXT)"
+        )
+        db.execute(
+            "INSERT INTO items (idem_key, dossier, component, path, filename, size, sha256, state) "
+            "VALUES ('k', 'HS-9', 'Đơn', '/x.pdf', 'x.pdf', 3, 'abc', 'queued')"
+        )
+        db.execute("PRAGMA user_version=1")
+    box = Outbox(path)
+    (item,) = box.items()
+    assert item.dossier == "HS-9" and item.upload_url is None and item.confirmed_at is None
+    box.set_upload_url(item.id, "http://portal/files/1")
+    assert box.get(item.id).upload_url == "http://portal/files/1"
+    box.close()

@@ -339,3 +339,45 @@ def test_portal_answers_as_documented(portal):
     assert r.status_code == 404 and set(r.json()) == {"error", "message"}
     r = httpx.get(p.url + "api/v1/attachments/khong-co")
     assert r.status_code == 401 and r.json()["error"] == "invalid_token"
+
+
+def test_bytes_that_do_not_match_are_sent_again(portal, tmp_path):
+    """The portal's SHA-256 check fails once (bytes damaged on its side): the file goes up again."""
+    p = portal()
+    files = _files(tmp_path, [300_000])
+    box = _queue(tmp_path, files)
+
+    class Damaging(PortalTarget):
+        damaged = False
+
+        def _attach(self, item, url, record_url):
+            if not self.damaged:
+                self.damaged = True
+                upload = p.root / "uploads" / url.rstrip("/").rsplit("/", 1)[-1]
+                data = bytearray(upload.read_bytes())
+                data[1000] ^= 0xFF
+                upload.write_bytes(bytes(data))
+            return super()._attach(item, url, record_url)
+
+    target = Damaging(PortalConfig(url=p.url, client_id="quay-01", client_secret="bi-mat"))
+    summary = run_item_upload(box, target, max_time_s=60)
+    target.close()
+    assert summary.delivered == [1] and target.damaged
+    _exactly_once(p, files)
+
+
+def test_cli_says_how_to_give_credentials(tmp_path, sohoa_home):
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "SOHOA_LANG": "en"}
+    proc = run_sohoa("upload", "--portal", "https://portal.test/", env=env, check=False)
+    assert proc.returncode == 6 and "sohoa portal set-credentials" in proc.stderr
+    proc = run_sohoa(
+        "portal",
+        "set-credentials",
+        "--client-id",
+        "quay-01",
+        "--secret-stdin",
+        stdin="bi-mat\n",
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 6 and "keyring cannot be used" in proc.stderr and "bi-mat" not in proc.stderr

@@ -105,3 +105,42 @@ def test_sigkill_at_any_moment_leaves_a_workspace_that_reopens(tmp_path):
                         assert len(ws.blobs.read_bytes(page.blob)) == 20000
     with Workspace(root) as ws:
         assert len(ws.dossiers()) >= 6
+
+
+def test_retention_deletes_delivered_copies_and_records_it(tmp_path):
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    from app import pipeline
+    from app.config import Settings
+    from upload import Outbox
+
+    ws = Workspace(tmp_path / "ws")
+    ws.create_dossier("HS-30")
+    sent = ws.component("HS-30", "Đơn", create=True)
+    kept = ws.component("HS-30", "Bản vẽ", create=True)
+    files = {}
+    for comp, content in ((sent, b"%PDF delivered"), (kept, b"%PDF waiting")):
+        f = tmp_path / f"{comp.id}.pdf"
+        f.write_bytes(content)
+        art = ws.add_artifact(comp.id, "signed_pdf", f, status="queued")
+        files[comp.id] = art.blob
+    box = Outbox(ws.outbox_path)
+    for comp in (sent, kept):
+        box.enqueue(ws.blobs.path(files[comp.id]), dossier="HS-30", component=comp.name)
+    box.confirm([1], {1: {"receipt_id": "BN-1"}})
+    settings = Settings(retention_days=30)
+    assert pipeline.purge_expired(ws, settings, box) == []  # confirmed today: kept for 30 days
+    long_ago = (datetime.now(UTC) - timedelta(days=31)).isoformat()
+    with sqlite3.connect(box.path) as db:
+        db.execute("UPDATE items SET confirmed_at = ? WHERE id = 1", [long_ago])
+    assert pipeline.purge_expired(ws, settings, box) == [1]
+    assert not ws.blobs.exists(files[sent.id]) and ws.blobs.exists(files[kept.id])
+    assert ws.component("HS-30", "Đơn").status == "purged"
+    assert ws.latest_artifact(sent.id, "signed_pdf").purged_at is not None
+    assert ws.check_integrity() == []
+    (event,) = [e for e in ws.events() if e["action"] == "retention.purge"]
+    assert files[sent.id] in event["detail"]
+    assert pipeline.purge_expired(ws, settings, box) == []  # once
+    box.close()
+    ws.close()

@@ -316,7 +316,7 @@ class PortalTarget:
         if offset < item.size:
             self._upload_rest(item, url, offset, record_url, progress, cancel)
         mark_uploaded()
-        return self._attach(item, url)
+        return self._attach(item, url, record_url)
 
     def _upload_rest(self, item, url, offset, record_url, progress, cancel, *, stalls: int = 6) -> None:
         """Send from `offset`; after a cut connection, an error or an expired token, ask the server's
@@ -354,7 +354,7 @@ class PortalTarget:
                 time.sleep(min(30.0, delay if delay is not None else 0.25 * 2**stalled))
             offset = new_offset
 
-    def _attach(self, item: OutboxItem, url: str) -> dict:
+    def _attach(self, item: OutboxItem, url: str, record_url: Callable[[str | None], None]) -> dict:
         body = {
             "idempotency_key": item.idem_key,
             "dossier": item.dossier,
@@ -368,7 +368,12 @@ class PortalTarget:
         r = self._call(lambda: self._api("POST", "attachments", json=body), item.filename)
         if r.status_code in (200, 201):
             return r.json()
-        if r.status_code == 409:  # the bytes on the portal do not match: start that file again
+        if r.status_code == 409:  # the bytes on the portal do not match: drop them, send the file again
+            try:
+                self.tus.terminate(url)
+            except (httpx.HTTPError, TusProtocolError) as exc:
+                log.info("could not terminate upload of item %s: %s", item.id, type(exc).__name__)
+            record_url(None)
             raise PortalError(
                 name=item.filename,
                 message=_portal_message(r) or "checksum mismatch",

@@ -41,6 +41,7 @@ class UploadSummary:
     retrying: dict[int, str] = field(default_factory=dict)
     bytes_sent: int = 0
     stopped: str | None = None  # why the run stopped early (TLS, credentials), if it did
+    purged: list[int] = field(default_factory=list)  # items whose local copies retention deleted
 
     def as_dict(self) -> dict:
         return {
@@ -52,6 +53,7 @@ class UploadSummary:
             "retrying": {str(k): v for k, v in self.retrying.items()},
             "bytes_sent": self.bytes_sent,
             "stopped": self.stopped,
+            "purged": self.purged,
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -67,6 +68,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._build_actions()
+        self._daily_done = None
+        self.daily_timer = QTimer(self)
+        self.daily_timer.setObjectName("daily-upload")
+        self.daily_timer.timeout.connect(self.maybe_daily_upload)
+        if settings.upload_daily_at:
+            self.daily_timer.start(60_000)
         if self.dossiers.rows:
             self.dossier_view.selectRow(0)
         self.dossier_view.resizeColumnsToContents()
@@ -270,9 +277,23 @@ class MainWindow(QMainWindow):
         def work(progress, cancel):
             with Workspace(root) as ws:
                 summary = pipeline.upload_due(ws, settings, progress=progress, cancel=cancel)
+                if summary.stopped:
+                    raise pipeline.PipelineError(detail=summary.stopped)
                 return len(summary.delivered)
 
         return self._start(self.tr("Sending"), work)
+
+    def maybe_daily_upload(self, now: datetime | None = None) -> Job | None:
+        """At the configured time of day (`upload_daily_at`, HH:MM), send everything once a day."""
+        at = self.settings.upload_daily_at
+        if not at:
+            return None
+        now = now or datetime.now()
+        hour, minute = (int(v) for v in at.split(":"))
+        if (now.hour, now.minute) < (hour, minute) or self._daily_done == now.date() or self.runner.busy():
+            return None
+        self._daily_done = now.date()
+        return self.upload()
 
     # -- jobs ------------------------------------------------------------------------------------
     def _start(self, label: str, fn) -> Job:
@@ -303,5 +324,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(label + ": " + self.tr("done"), 8000)
 
     def closeEvent(self, event) -> None:
+        self.daily_timer.stop()
         self.runner.shutdown()
         super().closeEvent(event)

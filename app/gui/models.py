@@ -16,6 +16,7 @@ STATUS_TEXT = {
     "signed": QT_TRANSLATE_NOOP("status", "Signed"),
     "queued": QT_TRANSLATE_NOOP("status", "Waiting to send"),
     "uploaded": QT_TRANSLATE_NOOP("status", "Sent"),
+    "purged": QT_TRANSLATE_NOOP("status", "Sent; local copy deleted"),
 }
 
 

@@ -477,6 +477,10 @@
         <translation>Đã có trong hàng chờ, mục {id}</translation>
     </message>
     <message>
+        <source>Local copies of {n} delivered items deleted</source>
+        <translation>Đã xóa bản lưu trên máy của {n} tệp đã gửi</translation>
+    </message>
+    <message>
         <source>{n} items queued again</source>
         <translation>Đã đưa lại {n} mục vào hàng chờ</translation>
     </message>
@@ -779,6 +783,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>Sent</source>
         <translation>Đã gửi</translation>
+    </message>
+    <message>
+        <source>Sent; local copy deleted</source>
+        <translation>Đã gửi; đã xóa bản trên máy</translation>
     </message>
 </context>
 <context>

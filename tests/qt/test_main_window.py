@@ -116,3 +116,25 @@ def test_official_certifies_from_the_window_and_the_report_shows_both_signatures
     assert "valid" in dialog.summary.text().lower() or "hợp lệ" in dialog.summary.text().lower()
     assert all(table.item(r, 5).text() for r in range(table.rowCount()))
     dialog.close()
+
+
+def test_daily_upload_runs_once_a_day_from_the_configured_time(qtbot, workspace, tmp_path):
+    from datetime import datetime
+
+    win = MainWindow(workspace, Settings(upload_daily_at="16:45", upload_folder=str(tmp_path / "usb")))
+    qtbot.addWidget(win)
+    assert win.daily_timer.isActive()
+    assert win.maybe_daily_upload(datetime(2026, 11, 27, 16, 40)) is None  # not yet
+    job = win.maybe_daily_upload(datetime(2026, 11, 27, 16, 50))
+    assert job is not None
+    with qtbot.waitSignal(job.signals.finished, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: not win.runner.busy())
+    assert win.maybe_daily_upload(datetime(2026, 11, 27, 18, 0)) is None  # once that day
+    job = win.maybe_daily_upload(datetime(2026, 11, 28, 16, 46))
+    assert job is not None
+    with qtbot.waitSignal(job.signals.finished, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: not win.runner.busy())
+    win.close()
+    assert not win.daily_timer.isActive()

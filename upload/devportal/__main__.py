@@ -51,13 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     state.faults.every = args.every
     app = create_app(state)
 
+    # With --fault drop a cutting TCP proxy listens on --port in front of the server; otherwise the
+    # server listens there itself (the proxy, in Python, costs throughput).
+    cutting = state.cutting_proxy = "drop" in state.faults.active
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         inner = s.getsockname()[1]
     config = uvicorn.Config(
         app,
-        host="127.0.0.1",
-        port=inner,
+        host="127.0.0.1" if cutting else args.host,
+        port=inner if cutting else args.port,
         log_level="warning",
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
@@ -68,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     proxy = CuttingProxy(inner, lambda: "drop" in state.faults.active)
 
     async def run() -> None:
+        if not cutting:
+            await server.serve()
+            return
         outer = await asyncio.start_server(proxy.handle, args.host, args.port)
         async with outer:
             await server.serve()

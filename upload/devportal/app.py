@@ -52,6 +52,7 @@ class PortalState:
     client_secret: str | None = None
     token_ttl_s: int = 3600
     reject_prefix: str = "TUCHOI-"
+    cutting_proxy: bool = False
     faults: Faults = field(default_factory=Faults)
     tokens: dict[str, float] = field(default_factory=dict)
     attachments: dict[str, dict] = field(default_factory=dict)
@@ -203,6 +204,8 @@ def create_app(state: PortalState) -> FastAPI:
         unknown = set(body.get("faults", [])) - set(FAULTS)
         if unknown:
             return _error(422, "invalid", f"unknown faults {sorted(unknown)}")
+        if "drop" in set(body.get("faults", [])) - state.faults.active and not state.cutting_proxy:
+            return _error(422, "invalid", "start the portal with --fault drop to cut connections")
         state.faults.active = set(body.get("faults", []))
         state.faults.every = int(body.get("every", state.faults.every))
         return JSONResponse({"faults": sorted(state.faults.active), "every": state.faults.every})
