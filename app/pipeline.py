@@ -291,6 +291,7 @@ def upload_due(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     on_status=None,
+    pause: threading.Event | None = None,
 ) -> UploadSummary:
     """Send everything due to the folder target (the default) or the portal, then purge old copies."""
     outbox = Outbox(ws.outbox_path)
@@ -305,6 +306,7 @@ def upload_due(
                     progress=progress,
                     cancel=cancel,
                     on_status=on_status,
+                    pause=pause,
                 )
             finally:
                 target.close()

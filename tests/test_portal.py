@@ -381,3 +381,40 @@ def test_cli_says_how_to_give_credentials(tmp_path, sohoa_home):
         check=False,
     )
     assert proc.returncode == 6 and "keyring cannot be used" in proc.stderr and "bi-mat" not in proc.stderr
+
+
+def test_pause_holds_the_next_chunk_and_resume_finishes(portal, tmp_path):
+    import threading
+
+    p = portal()
+    files = _files(tmp_path, [24 * MB])
+    box = _queue(tmp_path, files)
+    target = _target(p, chunk_size=2 * MB, max_bytes_per_s=16 * MB)
+    pause, seen, paused_once = threading.Event(), [], threading.Event()
+
+    def on_status(status):
+        seen.append(status)
+        if status.bytes_done >= 4 * MB and not paused_once.is_set():
+            paused_once.set()
+            pause.set()
+
+    result = {}
+    worker = threading.Thread(
+        target=lambda: result.setdefault(
+            "summary", run_item_upload(box, target, pause=pause, on_status=on_status)
+        )
+    )
+    worker.start()
+    deadline = time.monotonic() + 20
+    while not pause.is_set() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.6)  # the chunk on the wire finishes
+    held = _server_offset(p)
+    time.sleep(1.0)
+    assert _server_offset(p) == held < 24 * MB  # nothing moves while paused
+    pause.clear()
+    worker.join(60)
+    target.close()
+    assert result["summary"].delivered == [1]
+    assert seen[-1].bytes_done == 24 * MB and seen[-1].items_done == 1
+    _exactly_once(p, files)

@@ -287,6 +287,7 @@ class PortalTarget:
         mark_uploaded: Callable[[], None],
         progress: Callable[[int], None] | None = None,
         cancel: threading.Event | None = None,
+        pause: threading.Event | None = None,
     ) -> dict:
         """Deliver `item` and return the portal's receipt. Safe to call again after any interruption."""
         receipt = self.lookup(item)
@@ -314,11 +315,13 @@ class PortalTarget:
             record_url(url)
             offset = 0
         if offset < item.size:
-            self._upload_rest(item, url, offset, record_url, progress, cancel)
+            self._upload_rest(item, url, offset, record_url, progress, cancel, pause)
         mark_uploaded()
         return self._attach(item, url, record_url)
 
-    def _upload_rest(self, item, url, offset, record_url, progress, cancel, *, stalls: int = 6) -> None:
+    def _upload_rest(
+        self, item, url, offset, record_url, progress, cancel, pause=None, *, stalls: int = 6
+    ) -> None:
         """Send from `offset`; after a cut connection, an error or an expired token, ask the server's
         offset and go on. Gives up (for a later run) only after `stalls` tries that moved nothing."""
         stalled = 0
@@ -326,7 +329,9 @@ class PortalTarget:
             if progress is not None:
                 progress(offset)
             try:
-                self.tus.upload(url, item.path, item.size, offset, progress=progress, cancel=cancel)
+                self.tus.upload(
+                    url, item.path, item.size, offset, progress=progress, cancel=cancel, pause=pause
+                )
                 return
             except TusProtocolError as exc:
                 retryable = exc.status in (401, 408, 409, 423, 429) or (exc.status or 0) >= 500

@@ -163,6 +163,7 @@ def run_item_upload(
     cancel: threading.Event | None = None,
     on_status=None,
     max_time_s: float = 900.0,
+    pause: threading.Event | None = None,
 ) -> UploadSummary:
     """Deliver item by item (the portal): unfinished ones first, `parallel` at a time.
 
@@ -172,6 +173,7 @@ def run_item_upload(
     it with every item kept.
     """
     from upload.portal import PortalError, PortalRefusedRun, backoff_s
+    from upload.tus import wait_while_paused
 
     summary = UploadSummary(target.describe())
     seen: set[int] = set()
@@ -183,6 +185,7 @@ def run_item_upload(
     lock = threading.Lock()
 
     def one(item: OutboxItem) -> None:
+        wait_while_paused(pause, cancel)
         if stop.is_set() or (cancel is not None and cancel.is_set()):
             return
         outbox.begin_item(item.id)
@@ -195,6 +198,7 @@ def run_item_upload(
                 mark_uploaded=lambda: outbox.mark_uploaded(item.id),
                 progress=lambda offset: tracker.update(item.id, offset),
                 cancel=cancel,
+                pause=pause,
             )
             outbox.confirm([item.id], {item.id: receipt})
             ok = True

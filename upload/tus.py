@@ -67,6 +67,12 @@ class RateLimiter:
             time.sleep(wait)
 
 
+def wait_while_paused(pause: threading.Event | None, cancel: threading.Event | None) -> None:
+    """Block while `pause` is set; a cancel ends the wait (the caller then checks it)."""
+    while pause is not None and pause.is_set() and not (cancel is not None and cancel.is_set()):
+        time.sleep(0.1)
+
+
 def encode_metadata(metadata: dict[str, str]) -> str:
     return ",".join(
         f"{key} {base64.b64encode(value.encode('utf-8')).decode('ascii')}" for key, value in metadata.items()
@@ -156,12 +162,17 @@ class TusClient:
         *,
         progress: Callable[[int], None] | None = None,
         cancel: threading.Event | None = None,
+        pause: threading.Event | None = None,
     ) -> int:
-        """Send `path` from `offset` to the end, chunk by chunk; returns the final offset."""
+        """Send `path` from `offset` to the end, chunk by chunk; returns the final offset.
+
+        While `pause` is set, no new chunk starts (the one on the wire finishes).
+        """
         checksum = "sha1" in self.server().checksum_algorithms and "checksum" in self.server().extensions
         buffer = bytearray(IO_BUFFER)
         with open(path, "rb") as fh:
             while offset < size:
+                wait_while_paused(pause, cancel)
                 check_cancel(cancel)
                 length = min(self.chunk_size, size - offset)
                 extra = {

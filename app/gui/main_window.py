@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -65,6 +66,11 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.runner.cancel_all)
+        self.upload_pause = threading.Event()
+        self.pause_button = QPushButton(self.tr("Pause sending"))
+        self.pause_button.hide()
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.statusBar().addPermanentWidget(self.pause_button)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._build_actions()
@@ -272,16 +278,31 @@ class MainWindow(QMainWindow):
         self.last_report_dialog.open()
 
     def upload(self) -> Job:
-        root, settings = self.ws.root, self.settings
+        root, settings, pause = self.ws.root, self.settings, self.upload_pause
+        pause.clear()
 
         def work(progress, cancel):
             with Workspace(root) as ws:
-                summary = pipeline.upload_due(ws, settings, progress=progress, cancel=cancel)
+                summary = pipeline.upload_due(ws, settings, progress=progress, cancel=cancel, pause=pause)
                 if summary.stopped:
                     raise pipeline.PipelineError(detail=summary.stopped)
                 return len(summary.delivered)
 
-        return self._start(self.tr("Sending"), work)
+        job = self._start(self.tr("Sending"), work)
+        self.pause_button.setText(self.tr("Pause sending"))
+        self.pause_button.show()
+        return job
+
+    def toggle_pause(self) -> None:
+        """Pause sending after the chunk on the wire; resume from where the portal is."""
+        if self.upload_pause.is_set():
+            self.upload_pause.clear()
+            self.pause_button.setText(self.tr("Pause sending"))
+            self.statusBar().showMessage(self.tr("Sending") + "...")
+        else:
+            self.upload_pause.set()
+            self.pause_button.setText(self.tr("Resume sending"))
+            self.statusBar().showMessage(self.tr("Sending paused"))
 
     def maybe_daily_upload(self, now: datetime | None = None) -> Job | None:
         """At the configured time of day (`upload_daily_at`, HH:MM), send everything once a day."""
@@ -316,6 +337,8 @@ class MainWindow(QMainWindow):
         if not self.runner.busy():
             self.progress.hide()
             self.cancel_button.hide()
+            self.pause_button.hide()
+            self.upload_pause.clear()
         self.refresh()
         if error:
             self.statusBar().showMessage(f"{label}: {error}")

@@ -89,6 +89,10 @@
         <translation>Hủy</translation>
     </message>
     <message>
+        <source>Pause sending</source>
+        <translation>Tạm dừng gửi</translation>
+    </message>
+    <message>
         <source>Workspace: {path}</source>
         <translation>Thư mục làm việc: {path}</translation>
     </message>
@@ -155,6 +159,14 @@
     <message>
         <source>Sending</source>
         <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Resume sending</source>
+        <translation>Tiếp tục gửi</translation>
+    </message>
+    <message>
+        <source>Sending paused</source>
+        <translation>Đã tạm dừng gửi</translation>
     </message>
     <message>
         <source>Cancelled.</source>

@@ -138,3 +138,16 @@ def test_daily_upload_runs_once_a_day_from_the_configured_time(qtbot, workspace,
     qtbot.waitUntil(lambda: not win.runner.busy())
     win.close()
     assert not win.daily_timer.isActive()
+
+
+def test_pause_button_toggles_the_upload_pause(qtbot, window):
+    job = window.upload()
+    assert not window.pause_button.isHidden()
+    window.toggle_pause()
+    assert window.upload_pause.is_set()
+    window.toggle_pause()
+    assert not window.upload_pause.is_set()
+    with qtbot.waitSignal(job.signals.finished, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: not window.runner.busy())
+    assert window.pause_button.isHidden()
