@@ -286,12 +286,26 @@ class MainWindow(QMainWindow):
                 summary = pipeline.upload_due(ws, settings, progress=progress, cancel=cancel, pause=pause)
                 if summary.stopped:
                     raise pipeline.PipelineError(detail=summary.stopped)
-                return len(summary.delivered)
+                return summary
 
         job = self._start(self.tr("Sending"), work)
+        job.signals.finished.connect(self._upload_done)
         self.pause_button.setText(self.tr("Pause sending"))
         self.pause_button.show()
         return job
+
+    def _upload_done(self, summary) -> None:
+        """Tell the clerk what went up and, above all, what the portal refused."""
+        self.last_upload = summary
+        text = (
+            self.tr("Sent: {sent}. Refused: {failed}. Waiting to retry: {waiting}.")
+            .replace("{sent}", str(len(summary.delivered) + len(summary.recovered)))
+            .replace("{failed}", str(len(summary.failed)))
+            .replace("{waiting}", str(len(summary.retrying)))
+        )
+        self.statusBar().showMessage(text)
+        if summary.failed:
+            QTimer.singleShot(0, lambda: self._error(text + "\n\n" + "\n".join(summary.failed.values())))
 
     def toggle_pause(self) -> None:
         """Pause sending after the chunk on the wire; resume from where the portal is."""

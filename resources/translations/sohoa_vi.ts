@@ -161,6 +161,10 @@
         <translation>Đang gửi</translation>
     </message>
     <message>
+        <source>Sent: {sent}. Refused: {failed}. Waiting to retry: {waiting}.</source>
+        <translation>Đã gửi: {sent}. Bị từ chối: {failed}. Chờ gửi lại: {waiting}.</translation>
+    </message>
+    <message>
         <source>Resume sending</source>
         <translation>Tiếp tục gửi</translation>
     </message>

@@ -151,3 +151,33 @@ def test_pause_button_toggles_the_upload_pause(qtbot, window):
         pass
     qtbot.waitUntil(lambda: not window.runner.busy())
     assert window.pause_button.isHidden()
+
+
+def test_upload_all_tells_the_clerk_what_the_portal_refused(qtbot, workspace, tmp_path, monkeypatch):
+    from tests.test_portal import DevPortal
+    from upload import Outbox
+
+    portal = DevPortal(tmp_path / "portal")
+    try:
+        monkeypatch.setenv("SOHOA_PORTAL_CLIENT_ID", "quay-01")
+        monkeypatch.setenv("SOHOA_PORTAL_CLIENT_SECRET", "bi-mat")
+        good, closed = tmp_path / "a.pdf", tmp_path / "b.pdf"
+        good.write_bytes(b"%PDF-1.7 good" * 100)
+        closed.write_bytes(b"%PDF-1.7 closed" * 100)
+        box = Outbox(workspace.outbox_path)
+        box.enqueue(good, dossier="HS-40", component="Đơn")
+        box.enqueue(closed, dossier="TUCHOI-40", component="Đơn")
+        box.close()
+        win = MainWindow(workspace, Settings(portal_url=portal.url))
+        qtbot.addWidget(win)
+        shown = []
+        monkeypatch.setattr(win, "_error", shown.append)
+        job = win.upload()
+        with qtbot.waitSignal(job.signals.finished, timeout=60000):
+            pass
+        qtbot.waitUntil(lambda: bool(shown))
+        assert "TUCHOI-40" in shown[0] and "1" in win.statusBar().currentMessage()
+        assert [e["dossier"] for e in portal.journal()] == ["HS-40"]
+        qtbot.waitUntil(lambda: not win.runner.busy())
+    finally:
+        portal.stop()
