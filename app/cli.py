@@ -77,6 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check Tesseract, token drivers, scanners and the workspace")
     _json_flag(p)
 
+    p = sub.add_parser("devices", help="scanners SANE can see (USB and network)")
+    _json_flag(p)
+
+    p = sub.add_parser("scan", help="scan pages into a folder")
+    p.add_argument("--device", help="scanner name or label (default: the first one found)")
+    p.add_argument("--resolution", type=int, default=300, metavar="DPI")
+    p.add_argument("--mode", choices=["color", "gray", "lineart"], default="color")
+    p.add_argument("--source", choices=["flatbed", "adf", "duplex"], default="flatbed")
+    p.add_argument(
+        "--pages", type=int, default=None, help="stop after N pages (default: all the feeder holds)"
+    )
+    p.add_argument("--page-size", choices=["A4", "A3", "A5", "letter", "legal"], default="A4")
+    p.add_argument("--out-dir", required=True, metavar="DIR")
+    _json_flag(p)
+
     p = sub.add_parser("ocr", help="images or PDFs to one searchable PDF/A")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")

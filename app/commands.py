@@ -116,6 +116,53 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+# -- capture ----------------------------------------------------------------------------------
+def cmd_devices(args: argparse.Namespace) -> int:
+    from scanner.sane import list_devices
+
+    devices = list_devices()
+    if args.json:
+        _print_json({"ok": True, "devices": [d.as_dict() for d in devices]})
+        return 0
+    if not devices:
+        print(
+            translate("cli", "No scanner found. Check that it is switched on and connected (USB or network).")
+        )
+    for d in devices:
+        print(f"{d.name}\t{d.label}\t{d.kind}")
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    import threading
+
+    from scanner.sane import ScanProfile, find_device, scan
+
+    try:
+        profile = ScanProfile(
+            resolution=args.resolution,
+            mode=args.mode,
+            source=args.source,
+            page_size=args.page_size,
+            pages=args.pages,
+        )
+    except ValueError as exc:
+        raise UsageError(detail=str(exc)) from exc
+    device = find_device(args.device)
+    cancel = threading.Event()
+    pages = []
+    try:
+        for page in scan(device.name, profile, args.out_dir, progress=_progress("scan"), cancel=cancel):
+            pages.append({"path": str(page.path), "index": page.index, "dpi": page.dpi})
+            if not args.json:
+                print(translate("cli", "Scanned {path}").format(path=page.path))
+    except KeyboardInterrupt:
+        cancel.set()
+    if args.json:
+        _print_json({"ok": True, "device": device.as_dict(), "pages": pages})
+    return 0
+
+
 # -- ocr --------------------------------------------------------------------------------------
 def cmd_ocr(args: argparse.Namespace) -> int:
     from ocr import OcrOptions, PageSource, ocr_to_pdf

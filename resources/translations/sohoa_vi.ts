@@ -361,6 +361,14 @@
         <translation>Mã PIN của token: </translation>
     </message>
     <message>
+        <source>No scanner found. Check that it is switched on and connected (USB or network).</source>
+        <translation>Không tìm thấy máy quét. Hãy kiểm tra máy đã bật và đã kết nối (USB hoặc mạng).</translation>
+    </message>
+    <message>
+        <source>Scanned {path}</source>
+        <translation>Đã quét {path}</translation>
+    </message>
+    <message>
         <source>Wrote {output}: {pages} pages, {size} KB</source>
         <translation>Đã ghi {output}: {pages} trang, {size} KB</translation>
     </message>
@@ -689,6 +697,18 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>{name} is not a supported file (PNG, JPEG, TIFF or PDF are accepted).</source>
         <translation>{name} không phải tệp được hỗ trợ (chấp nhận PNG, JPEG, TIFF hoặc PDF).</translation>
+    </message>
+    <message>
+        <source>SANE&apos;s scanimage is not installed (apt install sane-utils): scanners cannot be used.</source>
+        <translation>Chưa cài scanimage của SANE (apt install sane-utils): chưa dùng được máy quét.</translation>
+    </message>
+    <message>
+        <source>The scanner {name} is not connected or switched off. Check its cable or network and try again.</source>
+        <translation>Máy quét {name} chưa kết nối hoặc đang tắt. Hãy kiểm tra cáp hoặc mạng rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The scanner {name} stopped: {detail}. Pages already scanned are kept.</source>
+        <translation>Máy quét {name} đã dừng: {detail}. Các trang đã quét vẫn được giữ.</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,83 @@
+"""Scanning through SANE's real `test` backend, enabled with a SANE_CONFIG_DIR of our own."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+
+import pytest
+from PIL import Image
+
+from common.errors import Cancelled
+from tests.conftest import run_json
+
+pytestmark = pytest.mark.skipif(shutil.which("scanimage") is None, reason="sane-utils not installed")
+
+
+@pytest.fixture(scope="module")
+def sane_test(tmp_path_factory):
+    """SANE configured with only its `test` backend (two virtual devices)."""
+    conf = tmp_path_factory.mktemp("sane.d")
+    (conf / "dll.conf").write_text("test\n")
+    (conf / "test.conf").write_text("number_of_devices 2\n")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SANE_CONFIG_DIR", str(conf))
+    yield conf
+    mp.undo()
+
+
+def test_devices_lists_the_test_scanner(sane_test, sohoa_home):
+    data = run_json("devices")
+    names = [d["name"] for d in data["devices"]]
+    assert "test:0" in names
+    (dev,) = [d for d in data["devices"] if d["name"] == "test:0"]
+    assert dev["backend"] == "sane" and dev["label"]
+
+
+def test_feeder_scan_yields_every_page_until_the_feeder_is_empty(sane_test, sohoa_home, tmp_path):
+    data = run_json(
+        "scan", "--device", "test:0", "--source", "adf", "--resolution", "100", "--out-dir", str(tmp_path)
+    )
+    pages = data["pages"]
+    assert [p["index"] for p in pages] == list(range(1, 11))  # the test feeder holds 10 sheets
+    with Image.open(pages[0]["path"]) as im:
+        assert round(im.info["dpi"][0]) == 100 and im.width > 300
+
+
+def test_page_limit_and_flatbed(sane_test, sohoa_home, tmp_path):
+    data = run_json(
+        "scan", "--device", "test:0", "--source", "adf", "--pages", "3", "--out-dir", str(tmp_path / "a")
+    )
+    assert len(data["pages"]) == 3
+    data = run_json("scan", "--device", "test:1", "--mode", "gray", "--out-dir", str(tmp_path / "b"))
+    assert len(data["pages"]) == 1
+    with Image.open(data["pages"][0]["path"]) as im:
+        assert im.mode == "L"
+
+
+def test_cancel_mid_batch_keeps_the_pages_scanned_and_stops_the_driver(sane_test, tmp_path):
+    from scanner.sane import ScanProfile, scan
+
+    cancel = threading.Event()
+    got = []
+    slow = ("--read-delay=yes", "--read-delay-duration=100000")  # the test device, throttled
+    with pytest.raises(Cancelled):
+        for page in scan(
+            "test:0", ScanProfile(resolution=75, source="adf"), tmp_path, cancel=cancel, extra_args=slow
+        ):
+            got.append(page)
+            cancel.set()
+    assert len(got) == 1 and got[0].path.is_file()
+    leftover = subprocess.run(["pgrep", "-f", f"--batch={tmp_path}"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
+
+
+def test_a_saved_device_is_found_again_by_its_name(sane_test):
+    from scanner.sane import DeviceNotFound, find_device
+
+    assert find_device("test:0").name == "test:0"
+    again = find_device("test:7", vendor="Noname", model="frontend-tester")  # its id changed
+    assert again.name.startswith("test:")
+    with pytest.raises(DeviceNotFound):
+        find_device("epson2:libusb:001:004")
