@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", required=True, metavar="DIR")
     _json_flag(p)
 
+    p = sub.add_parser("codes", help="QR codes and barcodes on pages (the chip ID card's QR parsed)")
+    p.add_argument("inputs", nargs="+", metavar="IMAGE")
+    _json_flag(p)
+
     p = sub.add_parser("ocr", help="images or PDFs to one searchable PDF/A")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")

@@ -163,6 +163,39 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_codes(args: argparse.Namespace) -> int:
+    from scanner.codes import read_codes
+    from scanner.importer import iter_file_pages, page_array
+
+    results = []
+    for path in args.inputs:
+        for page in iter_file_pages(path):
+            codes = read_codes(page_array(page))
+            results.append({"file": path, "page": page.index + 1, "codes": [c.as_dict() for c in codes]})
+    if args.json:
+        _print_json({"ok": True, "pages": results})
+        return 0
+    for r in results:
+        for c in r["codes"]:
+            print(f"{r['file']}#{r['page']}\t{c['type']}\t{c['text']}")
+            if "cccd" in c:
+                f = c["cccd"]
+                print(
+                    "  "
+                    + translate(
+                        "cli", "ID {id} - {name} - born {dob} - {sex} - {address} - issued {issued}"
+                    ).format(
+                        id=f["id_number"],
+                        name=f["full_name"],
+                        dob=f["date_of_birth"],
+                        sex=f["sex"],
+                        address=f["address"],
+                        issued=f["issue_date"],
+                    )
+                )
+    return 0
+
+
 # -- ocr --------------------------------------------------------------------------------------
 def cmd_ocr(args: argparse.Namespace) -> int:
     from ocr import OcrOptions, PageSource, ocr_to_pdf

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from common.progress import Progress, check_cancel, report
@@ -217,3 +218,15 @@ def page_refs(path: str | Path) -> list[PageRef]:
     rotation = _EXIF_ROTATION.get(img.getexif().get(0x0112, 1)) if img.format == "JPEG" else None
     frames = getattr(img, "n_frames", 1)
     return [PageRef(str(path), i, False, _dpi_of(img), rotation if i == 0 else None) for i in range(frames)]
+
+
+def page_array(page: ImportedPage) -> np.ndarray:
+    """The page as pixels (gray HxW or RGB HxWx3, 8 bits), turned upright as its EXIF said."""
+    with Image.open(io.BytesIO(page.data)) as img:
+        img.load()
+        if img.mode not in ("L", "RGB"):
+            img = img.convert("RGB" if img.mode in ("RGBA", "P", "CMYK", "LA") or "A" in img.mode else "L")
+        arr = np.asarray(img)
+    if page.rotation:
+        arr = np.rot90(arr, k=-page.rotation // 90)
+    return np.ascontiguousarray(arr)

@@ -369,6 +369,10 @@
         <translation>Đã quét {path}</translation>
     </message>
     <message>
+        <source>ID {id} - {name} - born {dob} - {sex} - {address} - issued {issued}</source>
+        <translation>Số định danh {id} - {name} - sinh ngày {dob} - {sex} - {address} - cấp ngày {issued}</translation>
+    </message>
+    <message>
         <source>Wrote {output}: {pages} pages, {size} KB</source>
         <translation>Đã ghi {output}: {pages} trang, {size} KB</translation>
     </message>

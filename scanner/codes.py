@@ -1,0 +1,109 @@
+"""QR codes and barcodes on scanned pages (zxing-cpp): the chip ID card's QR, receipt codes, separators.
+
+The QR on a chip citizen ID card (CCCD) holds `|`-separated fields: ID number, old ID number (may
+be empty), full name, date of birth (ddmmyyyy), sex, permanent address, issue date (ddmmyyyy).
+`parse_cccd` also takes what a USB QR gun types into a text field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import zxingcpp
+
+SEPARATOR_TEXTS = ("SOHOA-TACH", "SOHOA-SEPARATOR", "PATCH-T", "PATCHT")
+_ID = re.compile(r"^\d{12}$")
+_OLD_ID = re.compile(r"^\d{9}(\d{3})?$")
+_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+
+
+@dataclass(frozen=True)
+class CitizenId:
+    id_number: str
+    old_id_number: str
+    full_name: str
+    date_of_birth: str  # YYYY-MM-DD
+    sex: str
+    address: str
+    issue_date: str  # YYYY-MM-DD
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Code:
+    kind: str  # QRCode, Code128, ...
+    text: str
+    box: tuple[int, int, int, int]  # left, top, right, bottom in image pixels
+    cccd: CitizenId | None = None
+    separator: bool = False
+
+    def as_dict(self) -> dict:
+        d = {"type": self.kind, "text": self.text, "box": list(self.box), "separator": self.separator}
+        if self.cccd is not None:
+            d["cccd"] = self.cccd.as_dict()
+        return d
+
+
+def _date(text: str) -> str | None:
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    day, month, year = (int(g) for g in m.groups())
+    if not (1 <= day <= 31 and 1 <= month <= 12 and 1900 <= year <= 2100):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def parse_cccd(text: str) -> CitizenId | None:
+    """The fields of a CCCD QR, or None when `text` is not one.
+
+    Parsed by field count: 7 fields (with the old ID number, possibly empty) or 6 (without). Text
+    typed by a QR gun may carry a trailing newline or stray spaces; it is NFC-normalised.
+    """
+    text = unicodedata.normalize("NFC", text.strip().strip("\r\n"))
+    fields = [f.strip() for f in text.split("|")]
+    if len(fields) == 7:
+        id_number, old_id, name, dob, sex, address, issued = fields
+    elif len(fields) == 6:
+        id_number, name, dob, sex, address, issued = fields
+        old_id = ""
+    else:
+        return None
+    if not _ID.match(id_number) or (old_id and not _OLD_ID.match(old_id)):
+        return None
+    birth, issue = _date(dob), _date(issued)
+    if birth is None or issue is None or not name:
+        return None
+    return CitizenId(id_number, old_id, name, birth, sex, address, issue)
+
+
+def read_codes(image: np.ndarray) -> list[Code]:
+    """Every QR code and barcode on a page (gray or RGB array), in reading order (top to bottom)."""
+    if image.ndim == 3 and image.shape[2] == 4:
+        image = image[:, :, :3]
+    found = zxingcpp.read_barcodes(np.ascontiguousarray(image), try_rotate=True, try_downscale=True)
+    codes = []
+    for r in found:
+        if not r.valid:
+            continue
+        p = r.position
+        xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
+        ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
+        text = r.text
+        kind = getattr(r.format, "name", None) or str(r.format).replace(" ", "")
+        codes.append(
+            Code(
+                kind,
+                text,
+                (min(xs), min(ys), max(xs), max(ys)),
+                parse_cccd(text) if kind in ("QRCode", "MicroQRCode") else None,
+                text.strip().upper() in SEPARATOR_TEXTS,
+            )
+        )
+    codes.sort(key=lambda c: (c.box[1], c.box[0]))
+    return codes

@@ -1,0 +1,85 @@
+"""QR codes and barcodes on degraded scans; the chip ID card's QR parsed into the applicant's details."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import zxingcpp
+from PIL import Image
+
+from scanner.codes import parse_cccd, read_codes
+from tests.conftest import run_json
+
+CCCD = "001203012345|012345678|Nguyễn Thị Hồng Nhung|15061990|Nữ|Số 12 phố Hàng Bạc, Hàng Đào, Hoàn Kiếm, Hà Nội|20042021"
+RECEIPT = "000.00.17.H29-261127-0001"
+
+
+def _symbol(text: str, fmt, module_px: int) -> np.ndarray:
+    return np.array(zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(text, fmt), scale=module_px))
+
+
+def _scan(dpi: int = 200, seed: int = 3) -> bytes:
+    """An A4 page at `dpi` with a card's QR (about 2 cm) and a receipt barcode, scanned badly:
+    tilted, blurred, noisy, grey paper, saved as JPEG."""
+    rng = np.random.default_rng(seed)
+    w, h = int(8.27 * dpi), int(11.69 * dpi)
+    page = np.full((h, w), 236, np.uint8)
+    qr = _symbol(CCCD, zxingcpp.BarcodeFormat.QRCode, 1)
+    qr = cv2.resize(qr, (int(0.8 * dpi), int(0.8 * dpi)), interpolation=cv2.INTER_NEAREST)
+    page[int(1.0 * dpi) : int(1.0 * dpi) + qr.shape[0], int(1.0 * dpi) : int(1.0 * dpi) + qr.shape[1]] = (
+        np.minimum(qr, 236)
+    )
+    bar = _symbol(RECEIPT, zxingcpp.BarcodeFormat.Code128, 1)
+    bar = cv2.resize(bar, (int(3.3 * dpi), int(0.5 * dpi)), interpolation=cv2.INTER_NEAREST)  # 0.26 mm modules
+    y, x = int(6 * dpi), int(4 * dpi)
+    page[y : y + bar.shape[0], x : x + bar.shape[1]] = np.minimum(bar, 236)
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 1.2, 1.0)
+    page = cv2.warpAffine(page, m, (w, h), borderValue=236)
+    page = cv2.GaussianBlur(page, (3, 3), 0.8)
+    page = np.clip(page.astype(np.int16) + rng.normal(0, 9, page.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(page).save(buf, "JPEG", quality=70, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def test_cccd_qr_is_parsed_by_field_count():
+    card = parse_cccd(CCCD)
+    assert card.id_number == "001203012345" and card.old_id_number == "012345678"
+    assert card.full_name == "Nguyễn Thị Hồng Nhung" and card.date_of_birth == "1990-06-15"
+    assert card.sex == "Nữ" and card.issue_date == "2021-04-20" and card.address.startswith("Số 12")
+    no_old = parse_cccd("079085003210||Lê Văn Hùng|01011985|Nam|Quận 1, TP Hồ Chí Minh|05052022\r\n")
+    assert no_old.old_id_number == "" and no_old.date_of_birth == "1985-01-01"  # a QR gun's trailing newline
+    six = parse_cccd("079085003210|Lê Văn Hùng|01011985|Nam|Quận 1, TP Hồ Chí Minh|05052022")
+    assert six.full_name == "Lê Văn Hùng" and six.old_id_number == ""
+    assert parse_cccd(RECEIPT) is None
+    assert parse_cccd("12345|x|Tên|01011985|Nam|Địa chỉ|05052022") is None  # not a 12-digit ID
+    assert parse_cccd("079085003210||Tên|31131985|Nam|Địa chỉ|05052022") is None  # no 13th month
+
+
+def test_codes_on_degraded_scans_at_200_dpi_and_up(tmp_path, sohoa_home):
+    paths = []
+    for dpi in (200, 300):
+        p = tmp_path / f"scan-{dpi}.jpg"
+        p.write_bytes(_scan(dpi))
+        paths.append(str(p))
+    data = run_json("codes", *paths)
+    assert len(data["pages"]) == 2
+    for page in data["pages"]:
+        by_type = {c["type"]: c for c in page["codes"]}
+        assert set(by_type) == {"QRCode", "Code128"}, page
+        assert by_type["Code128"]["text"] == RECEIPT
+        card = by_type["QRCode"]["cccd"]
+        assert card["id_number"] == "001203012345" and card["full_name"] == "Nguyễn Thị Hồng Nhung"
+        assert card["date_of_birth"] == "1990-06-15" and card["issue_date"] == "2021-04-20"
+
+
+def test_separator_sheet_is_recognised():
+    sheet = np.full((1200, 900), 255, np.uint8)
+    qr = cv2.resize(
+        _symbol("SOHOA-TACH", zxingcpp.BarcodeFormat.QRCode, 1), (400, 400), interpolation=cv2.INTER_NEAREST
+    )
+    sheet[400:800, 250:650] = qr
+    (code,) = read_codes(sheet)
+    assert code.separator and code.cccd is None
