@@ -32,7 +32,9 @@ def _scan(dpi: int = 200, seed: int = 3) -> bytes:
         np.minimum(qr, 236)
     )
     bar = _symbol(RECEIPT, zxingcpp.BarcodeFormat.Code128, 1)
-    bar = cv2.resize(bar, (int(3.3 * dpi), int(0.5 * dpi)), interpolation=cv2.INTER_NEAREST)  # 0.26 mm modules
+    bar = cv2.resize(
+        bar, (int(3.3 * dpi), int(0.5 * dpi)), interpolation=cv2.INTER_NEAREST
+    )  # 0.26 mm modules
     y, x = int(6 * dpi), int(4 * dpi)
     page[y : y + bar.shape[0], x : x + bar.shape[1]] = np.minimum(bar, 236)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), 1.2, 1.0)
