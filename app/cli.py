@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", required=True, metavar="DIR")
     _json_flag(p)
 
+    p = sub.add_parser("cleanup", help="crop, turn upright and straighten pages; flag blank and colour pages")
+    p.add_argument("inputs", nargs="+", metavar="IMAGE")
+    p.add_argument("--out-dir", required=True, metavar="DIR")
+    p.add_argument("--no-osd", action="store_true", help="do not ask Tesseract when the ink is unclear")
+    _json_flag(p)
+
     p = sub.add_parser("codes", help="QR codes and barcodes on pages (the chip ID card's QR parsed)")
     p.add_argument("inputs", nargs="+", metavar="IMAGE")
     _json_flag(p)

@@ -163,6 +163,38 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cleanup(args: argparse.Namespace) -> int:
+    from PIL import Image
+
+    from common.atomic import atomic_output
+    from scanner.cleanup import analyse_page, apply
+    from scanner.importer import iter_file_pages, page_array
+
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for path in args.inputs:
+        for page in iter_file_pages(path):
+            image = page_array(page)
+            found = analyse_page(image, page.dpi, osd=not args.no_osd)
+            cleaned = apply(image, found)
+            dest = out_dir / f"{Path(path).stem}-{page.index + 1:03d}.png"
+            with atomic_output(dest) as fh:
+                Image.fromarray(cleaned).save(fh, "PNG", dpi=(page.dpi, page.dpi))
+            results.append({"file": path, "page": page.index + 1, "output": str(dest), **found.as_dict()})
+    if args.json:
+        _print_json({"ok": True, "pages": results})
+        return 0
+    for r in results:
+        flags = " ".join(
+            f
+            for f, on in ((translate("cli", "BLANK?"), r["blank"]), (translate("cli", "colour"), r["colour"]))
+            if on
+        )
+        print(f"{r['output']}\t{r['rotation_deg']}°\t{r['skew_deg']:+.2f}°\t{flags}")
+    return 0
+
+
 def cmd_codes(args: argparse.Namespace) -> int:
     from scanner.codes import read_codes
     from scanner.importer import iter_file_pages, page_array

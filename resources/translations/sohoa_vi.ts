@@ -369,6 +369,14 @@
         <translation>Đã quét {path}</translation>
     </message>
     <message>
+        <source>BLANK?</source>
+        <translation>TRẮNG?</translation>
+    </message>
+    <message>
+        <source>colour</source>
+        <translation>có màu</translation>
+    </message>
+    <message>
         <source>ID {id} - {name} - born {dob} - {sex} - {address} - issued {issued}</source>
         <translation>Số định danh {id} - {name} - sinh ngày {dob} - {sex} - {address} - cấp ngày {issued}</translation>
     </message>
