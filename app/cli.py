@@ -92,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", required=True, metavar="DIR")
     _json_flag(p)
 
+    p = sub.add_parser("watch", help="import what copiers drop into a folder (scan to folder)")
+    p.add_argument("folder")
+    p.add_argument("--dossier", required=True, metavar="CODE")
+    p.add_argument("--component", required=True, metavar="NAME")
+    p.add_argument("--stable", type=float, default=2.0, help="seconds a file must stay unchanged (default 2)")
+    p.add_argument("--once", action="store_true", help="take what is there now, then stop")
+    _json_flag(p)
+
     p = sub.add_parser("cleanup", help="crop, turn upright and straighten pages; flag blank and colour pages")
     p.add_argument("inputs", nargs="+", metavar="IMAGE")
     p.add_argument("--out-dir", required=True, metavar="DIR")

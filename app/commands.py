@@ -163,6 +163,42 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    import time
+
+    from app import pipeline
+    from scanner.watch import FolderWatcher
+
+    ws, _ = _workspace()
+    results = []
+    with ws:
+        ws.dossier(args.dossier)  # a clear message now if the dossier does not exist
+        watcher = FolderWatcher(args.folder, ws.root / "watch-ledger.sqlite", stable_s=args.stable)
+
+        def handler(path, sha, _retry) -> None:
+            pipeline.import_watched(ws, args.dossier, args.component, path, sha)
+
+        try:
+            while True:
+                watcher.ready()
+                time.sleep(args.stable + 0.1)
+                for r in watcher.process(handler):
+                    results.append(
+                        {"file": r.name, "outcome": r.outcome, "moved_to": str(r.path), "detail": r.detail}
+                    )
+                    if not args.json:
+                        print(f"{r.outcome}\t{r.name}\t{r.detail}")
+                if args.once:
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            watcher.close()
+    if args.json:
+        _print_json({"ok": True, "files": results})
+    return 0
+
+
 def cmd_cleanup(args: argparse.Namespace) -> int:
     from PIL import Image
 

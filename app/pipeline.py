@@ -85,6 +85,32 @@ def import_into(
     ]
 
 
+def import_watched(ws: Workspace, code: str, component_name: str, path: Path, sha256: str) -> int:
+    """Import one file from a watched folder, all its pages in one transaction, once per content:
+    a file whose pages are already there (a run that stopped before moving it) is not added again."""
+    tag = f"watch:{sha256[:20]}:"
+    if ws.has_pages_from(tag):
+        return 0
+    component = ws.component(code, component_name, create=True)
+    pages = import_files([path])
+    added = ws.add_pages(
+        component.id,
+        [
+            {
+                "data": p.data,
+                "fmt": p.fmt,
+                "dpi": p.dpi,
+                "width": p.width,
+                "height": p.height,
+                "rotation": p.rotation,
+                "source": f"{tag}{p.source}#{p.index + 1}",
+            }
+            for p in pages
+        ],
+    )
+    return len(added)
+
+
 def process_component(
     ws: Workspace,
     component: Component,

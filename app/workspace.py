@@ -345,6 +345,48 @@ class Workspace:
             self._event("page.capture", str(component_id), {"blob": digest, "source": source}, actor)
         return Page(**self.db["pages"].get(cur.lastrowid))
 
+    def add_pages(self, component_id: int, pages: list[dict], *, actor: str = "") -> list[Page]:
+        """Several pages in one transaction (all or none), blobs stored first. Each dict holds the
+        keyword arguments of `add_page` plus `data`."""
+        digests = [self.blobs.put_bytes(p["data"]) for p in pages]
+        ids = []
+        with transaction(self.db.conn):
+            pos = self.db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM pages WHERE component_id = ?", [component_id]
+            ).fetchone()[0]
+            for n, (p, digest) in enumerate(zip(pages, digests, strict=True)):
+                cur = self.db.execute(
+                    "INSERT INTO pages (component_id, blob, fmt, position, rotation, dpi, width, height, source,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        component_id,
+                        digest,
+                        p["fmt"],
+                        pos + n,
+                        p.get("rotation", 0) % 360,
+                        p["dpi"],
+                        p["width"],
+                        p["height"],
+                        p.get("source", ""),
+                        now_iso(),
+                    ],
+                )
+                ids.append(cur.lastrowid)
+                self._event(
+                    "page.capture", str(component_id), {"blob": digest, "source": p.get("source", "")}, actor
+                )
+            self.db.execute(
+                "UPDATE components SET status = 'captured', updated_at = ? WHERE id = ?",
+                [now_iso(), component_id],
+            )
+        return [Page(**self.db["pages"].get(i)) for i in ids]
+
+    def has_pages_from(self, source_prefix: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM pages WHERE substr(source, 1, ?) = ? LIMIT 1", [len(source_prefix), source_prefix]
+        ).fetchone()
+        return row is not None
+
     def pages(self, component_id: int) -> list[Page]:
         return [
             Page(**r)
