@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from app.config import Settings
 from app.credentials import portal_credentials
 from app.signsetup import sign_options, trust_folders
@@ -70,7 +72,7 @@ def import_into(
     """Read every page of `files` (all or nothing for a bad file) and add them to the component."""
     component = ws.component(code, component_name, create=True, kind=kind)
     pages = import_files(files, progress=progress, cancel=cancel)
-    return [
+    added = [
         ws.add_page(
             component.id,
             p.data,
@@ -83,6 +85,7 @@ def import_into(
         )
         for p in pages
     ]
+    return clean_pages(ws, added, cancel=cancel)
 
 
 def import_watched(ws: Workspace, code: str, component_name: str, path: Path, sha256: str) -> int:
@@ -108,7 +111,68 @@ def import_watched(ws: Workspace, code: str, component_name: str, path: Path, sh
             for p in pages
         ],
     )
+    clean_pages(ws, added)
     return len(added)
+
+
+def clean_pages(
+    ws: Workspace,
+    pages: Sequence[Page],
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Page]:
+    """Decide each page's cleanup (paper crop, upright, straight; blank and colour flags) and record
+    it beside the untouched original. Pages that already have one (or a clerk's) keep it."""
+    from PIL import Image
+
+    from common.progress import check_cancel, report
+    from scanner.cleanup import analyse_page
+
+    out = []
+    report(progress, 0, len(pages))
+    for n, page in enumerate(pages):
+        check_cancel(cancel)
+        if page.cleanup is None:
+            with Image.open(ws.blobs.path(page.blob)) as img:
+                img.load()
+                if img.mode not in ("L", "RGB"):
+                    img = img.convert("RGB" if "A" in img.mode or img.mode in ("P", "CMYK") else "L")
+                arr = np.asarray(img)
+            if page.rotation:  # EXIF or a clerk's turn: analyse the page as it will be read
+                arr = np.ascontiguousarray(np.rot90(arr, k=-page.rotation // 90))
+            found = analyse_page(arr, page.dpi)
+            page = ws.set_page_cleanup(page.id, {**found.as_dict(), "base_rotation": page.rotation})
+        out.append(page)
+        report(progress, n + 1, len(pages))
+    return out
+
+
+def _page_source(ws: Workspace, p: Page) -> PageSource:
+    """What OCR needs for a page: its file, and the cleanup recorded for it (if any)."""
+    path = str(ws.blobs.path(p.blob))
+    c = p.cleanup_dict
+    if not c:
+        # rotation 0 in the workspace means "not decided": the page's own content decides
+        return PageSource(dpi=p.dpi, rotation=p.rotation or None, label=p.source, path=path)
+    if c.get("base_rotation"):
+        # cleanup measured the page after its recorded turn: OCR turns the file the same way first,
+        # which the crop box (found on the turned page) needs; the decided turn follows.
+        return PageSource(
+            dpi=p.dpi,
+            rotation=(c["base_rotation"] + c["rotation_deg"]) % 360,
+            label=p.source,
+            path=path,
+            skew_deg=c["skew_deg"],
+        )
+    return PageSource(
+        dpi=p.dpi,
+        rotation=c["rotation_deg"],
+        skew_deg=c["skew_deg"],
+        crop=tuple(c["crop"]) if c.get("crop") else None,
+        label=p.source,
+        path=path,
+    )
 
 
 def process_component(
@@ -125,11 +189,8 @@ def process_component(
     if not pages:
         raise NothingToProcess(name=component.name)
     dossier = ws.db["dossiers"].get(component.dossier_id)
-    # rotation 0 in the workspace means "not decided": the page's own content decides
-    sources = [
-        PageSource(dpi=p.dpi, rotation=p.rotation or None, label=p.source, path=str(ws.blobs.path(p.blob)))
-        for p in pages
-    ]
+    pages = clean_pages(ws, pages, cancel=cancel)
+    sources = [_page_source(ws, p) for p in pages]
     options = OcrOptions(
         lang=settings.ocr_languages,
         jobs=settings.ocr_jobs,

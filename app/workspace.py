@@ -116,7 +116,13 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE artifacts ADD COLUMN purged_at TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Cleanup: what capture's cleanup decided for a page (crop, turn, straighten, blank, colour) as
+    JSON beside the untouched original; NULL when none was decided or the clerk undid it."""
+    db.execute("ALTER TABLE pages ADD COLUMN cleanup TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -158,6 +164,11 @@ class Page:
     source: str
     created_at: str
     purged_at: str | None = None
+    cleanup: str | None = None
+
+    @property
+    def cleanup_dict(self) -> dict | None:
+        return json.loads(self.cleanup) if self.cleanup else None
 
 
 @dataclass(frozen=True)
@@ -392,6 +403,16 @@ class Workspace:
             Page(**r)
             for r in self.db["pages"].rows_where("component_id = ?", [component_id], order_by="position")
         ]
+
+    def set_page_cleanup(self, page_id: int, cleanup: dict | None, *, actor: str = "") -> Page:
+        """Record the cleanup of a page (a clerk undoes a transform by recording it as not done, e.g. the
+        whole image as the crop, rotation 0); None lets SoHoa decide again. The original image is
+        never changed."""
+        with transaction(self.db.conn):
+            value = json.dumps(cleanup, ensure_ascii=False) if cleanup is not None else None
+            self.db["pages"].update(page_id, {"cleanup": value})
+            self._event("page.cleanup", str(page_id), {"cleanup": cleanup}, actor)
+        return Page(**self.db["pages"].get(page_id))
 
     def rotate_page(self, page_id: int, degrees: int) -> Page:
         page = Page(**self.db["pages"].get(page_id))

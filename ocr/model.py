@@ -70,6 +70,9 @@ class PageSource:
     frame: int = 0  # page of a multi-page image file (TIFF)
     skew_deg: float | None = None
     action: str = "ocr"  # PDF pages: "ocr" from the scan image, "render" first, or "keep" unchanged
+    # The paper's box (left, top, right, bottom) once the page is straightened by `skew_deg`, before
+    # any quarter turn: capture's cleanup found it; the page is cut to it before anything else.
+    crop: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)

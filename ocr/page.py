@@ -135,6 +135,14 @@ def process_page(source: PageSource, page_no: int, options: PageOptions) -> Page
     skew = source.skew_deg or 0.0
     confidence = 1.0
     has_text = True
+    if source.crop is not None:  # straighten, then cut to the paper (capture's cleanup), then turn
+        if abs(skew) >= 0.05:
+            gray = _deskew(gray, -skew)
+            rgb = _deskew(rgb, -skew) if rgb is not None else None
+        skew = 0.0
+        left, top, right, bottom = source.crop
+        gray = np.ascontiguousarray(gray[top:bottom, left:right])
+        rgb = np.ascontiguousarray(rgb[top:bottom, left:right]) if rgb is not None else None
     if rotation:
         gray = _rotate(gray, rotation)
         rgb = _rotate(rgb, rotation) if rgb is not None else None

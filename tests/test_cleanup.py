@@ -95,3 +95,31 @@ def test_cleanup_command_reports_each_page(tmp_path, sohoa_home):
     assert second["blank"] is True and second["colour"] is False
     with Image.open(first["output"]) as im:
         assert round(im.info["dpi"][0]) == DPI and im.width < Image.open(scan).width
+
+
+def test_dossier_pages_keep_their_original_and_a_cleanup_that_can_be_undone(tmp_path, sohoa_home):
+    import pikepdf
+
+    from app import pipeline
+    from app.config import Settings
+    from app.workspace import Workspace
+
+    scan = save_png(Image.fromarray(_on_scanner_bed(_text_page(), angle=1.0)), tmp_path / "scan.png", dpi=DPI)
+    with Workspace(sohoa_home) as ws:
+        ws.create_dossier("HS-CLEAN")
+        (page,) = pipeline.import_into(ws, "HS-CLEAN", "Đơn", [scan])
+        c = page.cleanup_dict
+        assert c["crop"][0] > 50 and abs(abs(c["skew_deg"]) - 1.0) < 0.15 and not c["blank"]
+        assert ws.blobs.path(page.blob).read_bytes() == scan.read_bytes()  # the original, untouched
+        comp = ws.component("HS-CLEAN", "Đơn")
+        art = pipeline.process_component(ws, comp, Settings(ocr_jobs=1))
+        with pikepdf.open(ws.blobs.path(art.blob)) as pdf:
+            cleaned_w = float(pdf.pages[0].mediabox[2])
+        # the clerk undoes the crop and the straightening: recorded as not done
+        ws.set_page_cleanup(page.id, {"crop": [0, 0, 10**6, 10**6], "rotation_deg": 0, "skew_deg": 0.0})
+        art = pipeline.process_component(ws, comp, Settings(ocr_jobs=1))
+        with pikepdf.open(ws.blobs.path(art.blob)) as pdf:
+            full_w = float(pdf.pages[0].mediabox[2])
+        bed_w = Image.open(scan).width / DPI * 72
+        assert abs(full_w - bed_w) < 2 and cleaned_w < full_w - 40  # the scanner bed was cut away
+        assert [e["action"] for e in ws.events() if e["action"] == "page.cleanup"]
