@@ -175,12 +175,22 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--procedure", default="")
     q.add_argument("--applicant-name", default="")
     q.add_argument("--applicant-id", default="")
+    q.add_argument(
+        "--from-scan",
+        metavar="FILE",
+        help="read the code from a receipt's barcode and the applicant from a chip ID card's QR in FILE",
+    )
     _json_flag(q)
     q = dsub.add_parser("add", help="import pages into a component of a dossier")
     q.add_argument("code")
     q.add_argument("files", nargs="+", metavar="FILE")
     q.add_argument("--component", required=True, help="component name, e.g. 'Đơn đề nghị'")
     q.add_argument("--kind", choices=["document", "drawing"], default="document")
+    q.add_argument(
+        "--split",
+        action="store_true",
+        help="one stack for the whole dossier: separator sheets (SOHOA-TACH QR) start the next component",
+    )
     _json_flag(q)
     q = dsub.add_parser("show", help="one dossier with its components")
     q.add_argument("code")

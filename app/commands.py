@@ -231,6 +231,19 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codes_from_scan(path: str):
+    """(dossier code, citizen ID card) read from the codes on a scanned receipt or card."""
+    from scanner.codes import dossier_code, read_codes
+    from scanner.importer import iter_file_pages, page_array
+
+    code, card = None, None
+    for page in iter_file_pages(path):
+        codes = read_codes(page_array(page))
+        code = code or dossier_code(codes)
+        card = card or next((c.cccd for c in codes if c.cccd is not None), None)
+    return code, card
+
+
 def cmd_codes(args: argparse.Namespace) -> int:
     from scanner.codes import read_codes
     from scanner.importer import iter_file_pages, page_array
@@ -547,18 +560,38 @@ def cmd_dossier(args: argparse.Namespace) -> int:
         action = args.dossier_command
         if action == "new":
             code = args.code or args.code_opt
+            name, id_number = args.applicant_name, args.applicant_id
+            if args.from_scan:
+                found_code, card = _codes_from_scan(args.from_scan)
+                code = code or found_code
+                if card is not None:
+                    name, id_number = name or card.full_name, id_number or card.id_number
             if not code:
                 raise UsageError(detail=translate("cli", "Give the dossier code."))
-            d = ws.create_dossier(
-                code,
-                procedure=args.procedure,
-                applicant_name=args.applicant_name,
-                applicant_id=args.applicant_id,
-            )
+            d = ws.create_dossier(code, procedure=args.procedure, applicant_name=name, applicant_id=id_number)
             return _out(
                 args,
                 _dossier_dict(ws, d.code),
                 translate("cli", "Created dossier {code}").format(code=d.code),
+            )
+        if action == "add" and args.split:
+            result = pipeline.import_stack(
+                ws, args.code, args.component, args.files, kind=args.kind, progress=_progress("import")
+            )
+            added = {name: len(pages) for name, pages in result.pages.items()}
+            return _out(
+                args,
+                {
+                    "ok": True,
+                    "added": sum(added.values()),
+                    "components": added,
+                    "separators": result.separators,
+                    "applicant": result.applicant,
+                    "dossier": _dossier_dict(ws, args.code),
+                },
+                translate("cli", "Added {n} pages to {k} components").format(
+                    n=sum(added.values()), k=len(added)
+                ),
             )
         if action == "add":
             ws.dossier(args.code)

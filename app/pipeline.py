@@ -88,6 +88,72 @@ def import_into(
     return clean_pages(ws, added, cancel=cancel)
 
 
+@dataclass
+class StackImport:
+    pages: dict[str, list[Page]]  # component name -> its new pages, in stack order
+    separators: int
+    applicant: dict | None  # from a chip ID card's QR, when the dossier had no applicant yet
+
+
+def import_stack(
+    ws: Workspace,
+    code: str,
+    first_component: str,
+    files: Sequence[str | Path],
+    *,
+    kind: str = "document",
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> StackImport:
+    """A whole dossier fed as one stack: separator sheets (a SOHOA-TACH QR, optionally
+    `SOHOA-TACH:<name>`) start the next component and are not kept; a chip ID card's QR fills the
+    dossier's applicant when it has none."""
+    from scanner.codes import read_codes, separator_name
+    from scanner.importer import page_array
+
+    dossier = ws.dossier(code)
+    pages = import_files(files, progress=progress, cancel=cancel)
+    groups: dict[str, list] = {first_component: []}
+    current, separators, card = first_component, 0, None
+    for p in pages:
+        codes = read_codes(page_array(p))
+        sep = next((c for c in codes if c.separator), None)
+        if sep is not None:
+            separators += 1
+            current = separator_name(sep.text) or f"{first_component} ({separators + 1})"
+            groups.setdefault(current, [])
+            continue
+        card = card or next((c.cccd for c in codes if c.cccd is not None), None)
+        groups[current].append(p)
+    added: dict[str, list[Page]] = {}
+    for name, group in groups.items():
+        if not group:
+            continue
+        component = ws.component(code, name, create=True, kind=kind)
+        rows = ws.add_pages(
+            component.id,
+            [
+                {
+                    "data": p.data,
+                    "fmt": p.fmt,
+                    "dpi": p.dpi,
+                    "width": p.width,
+                    "height": p.height,
+                    "rotation": p.rotation,
+                    "source": f"{p.source}#{p.index + 1}",
+                }
+                for p in group
+            ],
+        )
+        added[name] = clean_pages(ws, rows, cancel=cancel)
+    applicant = None
+    if card is not None and not dossier.applicant_id:
+        applicant = {"applicant_name": card.full_name, "applicant_id": card.id_number}
+        ws.update_dossier(code, **applicant)
+        ws.record("dossier.applicant_from_card", code, card.as_dict())
+    return StackImport(added, separators, applicant)
+
+
 def import_watched(ws: Workspace, code: str, component_name: str, path: Path, sha256: str) -> int:
     """Import one file from a watched folder, all its pages in one transaction, once per content:
     a file whose pages are already there (a run that stopped before moving it) is not added again."""

@@ -14,7 +14,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import zxingcpp
 
-SEPARATOR_TEXTS = ("SOHOA-TACH", "SOHOA-SEPARATOR", "PATCH-T", "PATCHT")
+SEPARATOR_PREFIXES = ("SOHOA-TACH", "SOHOA-SEPARATOR")  # optionally ":<next component's name>"
+PATCH_T = ("PATCH-T", "PATCHT")
+# National dossier codes look like 000.00.17.H29-261127-0001 (agency code, date, number).
+DOSSIER_CODE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}-\d{6}-\d{4}$")
 _ID = re.compile(r"^\d{12}$")
 _OLD_ID = re.compile(r"^\d{9}(\d{3})?$")
 _DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
@@ -82,6 +85,25 @@ def parse_cccd(text: str) -> CitizenId | None:
     return CitizenId(id_number, old_id, name, birth, sex, address, issue)
 
 
+def is_separator(text: str) -> bool:
+    head = text.strip().upper()
+    return head.startswith(SEPARATOR_PREFIXES) or head in PATCH_T
+
+
+def separator_name(text: str) -> str:
+    """The next component's name a separator sheet carries after a colon, or ''."""
+    return text.split(":", 1)[1].strip() if ":" in text else ""
+
+
+def dossier_code(codes: list[Code]) -> str | None:
+    """A dossier receipt's code among the codes of a page."""
+    for c in codes:
+        text = c.text.strip()
+        if c.cccd is None and not c.separator and DOSSIER_CODE.match(text):
+            return text
+    return None
+
+
 def read_codes(image: np.ndarray) -> list[Code]:
     """Every QR code and barcode on a page (gray or RGB array), in reading order (top to bottom)."""
     if image.ndim == 3 and image.shape[2] == 4:
@@ -102,7 +124,7 @@ def read_codes(image: np.ndarray) -> list[Code]:
                 text,
                 (min(xs), min(ys), max(xs), max(ys)),
                 parse_cccd(text) if kind in ("QRCode", "MicroQRCode") else None,
-                text.strip().upper() in SEPARATOR_TEXTS,
+                is_separator(text),
             )
         )
     codes.sort(key=lambda c: (c.box[1], c.box[0]))

@@ -85,3 +85,36 @@ def test_separator_sheet_is_recognised():
     sheet[400:800, 250:650] = qr
     (code,) = read_codes(sheet)
     assert code.separator and code.cccd is None
+
+
+def _sheet(text: str, dpi: int = 200) -> Image.Image:
+    page = np.full((int(11.69 * dpi), int(8.27 * dpi)), 255, np.uint8)
+    qr = cv2.resize(
+        _symbol(text, zxingcpp.BarcodeFormat.QRCode, 1),
+        (int(2 * dpi), int(2 * dpi)),
+        interpolation=cv2.INTER_NEAREST,
+    )
+    page[dpi : dpi + qr.shape[0], dpi : dpi + qr.shape[1]] = qr
+    return Image.fromarray(page)
+
+
+def test_one_stack_is_split_at_separator_sheets_and_the_card_fills_the_applicant(tmp_path, sohoa_home):
+    from tests.fixtures import save_png, vietnamese_page
+
+    receipt = tmp_path / "bien-nhan.jpg"
+    receipt.write_bytes(_scan(200))  # the receipt's barcode and a photocopy of the card's QR
+    data = run_json("dossier", "new", "--from-scan", str(receipt), "--procedure", "Cấp giấy phép xây dựng")
+    assert data["code"] == RECEIPT and data["applicant_id"] == "001203012345"
+    assert data["applicant_name"] == "Nguyễn Thị Hồng Nhung"
+
+    stack = [
+        save_png(vietnamese_page(dpi=200, height_in=3.0), tmp_path / "01.png", dpi=200),
+        save_png(vietnamese_page(dpi=200, height_in=3.5), tmp_path / "02.png", dpi=200),
+        save_png(_sheet("SOHOA-TACH:Bản vẽ thiết kế"), tmp_path / "03.png", dpi=200),
+        save_png(vietnamese_page(dpi=200, height_in=4.0), tmp_path / "04.png", dpi=200),
+        save_png(_sheet("SOHOA-TACH"), tmp_path / "05.png", dpi=200),
+        save_png(vietnamese_page(dpi=200, height_in=3.2), tmp_path / "06.png", dpi=200),
+    ]
+    data = run_json("dossier", "add", RECEIPT, *map(str, stack), "--component", "Đơn đề nghị", "--split")
+    assert data["separators"] == 2
+    assert data["components"] == {"Đơn đề nghị": 2, "Bản vẽ thiết kế": 1, "Đơn đề nghị (3)": 1}

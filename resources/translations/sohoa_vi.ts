@@ -489,6 +489,10 @@
         <translation>Đã tạo hồ sơ {code}</translation>
     </message>
     <message>
+        <source>Added {n} pages to {k} components</source>
+        <translation>Đã thêm {n} trang vào {k} thành phần hồ sơ</translation>
+    </message>
+    <message>
         <source>Added {n} pages to {component}</source>
         <translation>Đã thêm {n} trang vào {component}</translation>
     </message>
