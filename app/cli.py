@@ -81,10 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(p)
 
     p = sub.add_parser("scan", help="scan pages into a folder")
-    p.add_argument("--device", help="scanner name or label (default: the first one found)")
-    p.add_argument("--resolution", type=int, default=300, metavar="DPI")
-    p.add_argument("--mode", choices=["color", "gray", "lineart"], default="color")
-    p.add_argument("--source", choices=["flatbed", "adf", "duplex"], default="flatbed")
+    p.add_argument(
+        "--device", help="scanner name or label (default: the saved scanner, else the first found)"
+    )
+    p.add_argument("--resolution", type=int, default=None, metavar="DPI", help="default: saved profile, 300")
+    p.add_argument("--mode", choices=["color", "gray", "lineart"], default=None)
+    p.add_argument("--source", choices=["flatbed", "adf", "duplex"], default=None)
+    p.add_argument("--save-profile", action="store_true", help="remember this scanner and these settings")
     p.add_argument(
         "--pages", type=int, default=None, help="stop after N pages (default: all the feeder holds)"
     )

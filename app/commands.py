@@ -138,17 +138,41 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     from scanner.sane import ScanProfile, find_device, scan
 
+    settings, _ = _settings()
     try:
         profile = ScanProfile(
-            resolution=args.resolution,
-            mode=args.mode,
-            source=args.source,
+            resolution=args.resolution or settings.scan_resolution,
+            mode=args.mode or settings.scan_mode,
+            source=args.source or settings.scan_source,
             page_size=args.page_size,
             pages=args.pages,
         )
     except ValueError as exc:
         raise UsageError(detail=str(exc)) from exc
-    device = find_device(args.device)
+    if args.device:
+        device = find_device(args.device)
+    elif settings.scan_device:
+        vendor, _, model = settings.scan_device_label.partition("\t")
+        device = find_device(settings.scan_device, vendor=vendor, model=model)
+    else:
+        device = find_device(None)
+    if args.save_profile or (settings.scan_device and device.name != settings.scan_device):
+        import dataclasses
+
+        from app.config import save_user_settings
+
+        save_user_settings(  # remember it, under its new SANE id if it changed
+            workspace_dir(),
+            dataclasses.replace(
+                settings,
+                scan_device=device.name,
+                scan_device_label=f"{device.vendor}\t{device.model}",
+                scan_backend=device.backend,
+                scan_resolution=profile.resolution,
+                scan_mode=profile.mode,
+                scan_source=profile.source,
+            ),
+        )
     cancel = threading.Event()
     pages = []
     try:

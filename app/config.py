@@ -38,6 +38,13 @@ class Settings:
     upload_chunk_mb: int = 32
     retention_days: int = 30  # local copies of confirmed files are purged after this
     upload_daily_at: str = ""  # "HH:MM": the app sends everything due once a day from then on
+    # the saved scanner: SANE's id (which can change), its backend, and its make and model to find it again
+    scan_device: str = ""
+    scan_device_label: str = ""
+    scan_backend: str = "sane"
+    scan_resolution: int = 300
+    scan_mode: str = "color"
+    scan_source: str = "flatbed"
     pkcs11_modules: tuple[str, ...] = ()
     trust_dirs: tuple[str, ...] = ()
     sign_level: str = "B-B"
@@ -58,6 +65,12 @@ class Settings:
             raise ValueError("ocr_jobs must be 0 (one per core) or more")
         if self.upload_parallel < 1 or self.upload_chunk_mb < 1:
             raise ValueError("upload_parallel and upload_chunk_mb must be 1 or more")
+        if self.scan_mode not in ("color", "gray", "lineart") or self.scan_source not in (
+            "flatbed",
+            "adf",
+            "duplex",
+        ):
+            raise ValueError("scan_mode must be color, gray or lineart; scan_source flatbed, adf or duplex")
         if self.upload_daily_at and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.upload_daily_at):
             raise ValueError("upload_daily_at must be HH:MM (24 h), e.g. 16:45")
         if min(self.upload_max_kbps, self.upload_max_file_mb, self.retention_days) < 0:

@@ -81,3 +81,20 @@ def test_a_saved_device_is_found_again_by_its_name(sane_test):
     assert again.name.startswith("test:")
     with pytest.raises(DeviceNotFound):
         find_device("epson2:libusb:001:004")
+
+
+def test_saved_profile_is_used_and_follows_the_scanner_to_a_new_id(sane_test, sohoa_home, tmp_path):
+    import json
+
+    run_json("scan", "--device", "test:1", "--source", "adf", "--resolution", "120", "--pages", "1",
+             "--save-profile", "--out-dir", str(tmp_path / "a"))  # fmt: skip
+    saved = json.loads((sohoa_home / "settings.json").read_text())
+    assert saved["scan_device"] == "test:1" and saved["scan_resolution"] == 120
+    assert saved["scan_device_label"] == "Noname\tfrontend-tester"
+    data = run_json("scan", "--pages", "2", "--out-dir", str(tmp_path / "b"))  # no flags: the saved profile
+    assert data["device"]["name"] == "test:1" and [p["dpi"] for p in data["pages"]] == [120, 120]
+    saved["scan_device"] = "test:9"  # the scanner was re-plugged and SANE renamed it
+    (sohoa_home / "settings.json").write_text(json.dumps(saved))
+    data = run_json("scan", "--pages", "1", "--out-dir", str(tmp_path / "c"))
+    assert data["device"]["name"].startswith("test:")
+    assert json.loads((sohoa_home / "settings.json").read_text())["scan_device"] == data["device"]["name"]
