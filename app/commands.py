@@ -262,7 +262,7 @@ def _codes_from_scan(path: str):
 
     code, card = None, None
     for page in iter_file_pages(path):
-        codes = read_codes(page_array(page))
+        codes = read_codes(page_array(page), page.dpi)
         code = code or dossier_code(codes)
         card = card or next((c.cccd for c in codes if c.cccd is not None), None)
     return code, card
@@ -275,7 +275,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
     results = []
     for path in args.inputs:
         for page in iter_file_pages(path):
-            codes = read_codes(page_array(page))
+            codes = read_codes(page_array(page), page.dpi)
             results.append({"file": path, "page": page.index + 1, "codes": [c.as_dict() for c in codes]})
     if args.json:
         _print_json({"ok": True, "pages": results})

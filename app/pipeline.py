@@ -116,7 +116,7 @@ def import_stack(
     groups: dict[str, list] = {first_component: []}
     current, separators, card = first_component, 0, None
     for p in pages:
-        codes = read_codes(page_array(p))
+        codes = read_codes(page_array(p), p.dpi)
         sep = next((c for c in codes if c.separator), None)
         if sep is not None:
             separators += 1

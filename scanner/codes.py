@@ -104,8 +104,49 @@ def dossier_code(codes: list[Code]) -> str | None:
     return None
 
 
-def read_codes(image: np.ndarray) -> list[Code]:
-    """Every QR code and barcode on a page (gray or RGB array), in reading order (top to bottom)."""
+# Kodak patch codes: four bars, each wide (0.20 in) or narrow (0.08 in), 0.08 in apart, at least
+# 2 in long, read from the sheet's leading edge. Patch T (transfer) is the usual separator sheet.
+PATCH_PATTERNS = {"NWNW": "T", "WNNW": "2", "WNWN": "3", "WWNN": "1", "NWWN": "4", "NNWW": "6"}
+
+
+def read_patch_codes(gray: np.ndarray, dpi: float) -> list[str]:
+    """Patch code types (\"T\", \"2\", ...) found on a page, bars across or along the page."""
+    import cv2
+
+    scale = min(1.0, 100.0 / max(dpi, 1.0))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    d = dpi * scale  # pixels per inch at the working size
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    found = []
+    for img in (ink, np.ascontiguousarray(ink.T)):
+        long_bars = cv2.morphologyEx(img, cv2.MORPH_OPEN, np.ones((1, max(3, int(1.6 * d))), np.uint8))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(long_bars, connectivity=8)
+        bars = sorted(
+            (tuple(stats[i][:4]) for i in range(1, n) if 0.04 * d <= stats[i][3] <= 0.27 * d),
+            key=lambda b: b[1],
+        )
+        for i in range(len(bars) - 3):
+            group = bars[i : i + 4]
+            if not _aligned(group):
+                continue
+            gaps = [group[k + 1][1] - (group[k][1] + group[k][3]) for k in range(3)]
+            if not all(0.04 * d <= g <= 0.13 * d for g in gaps):
+                continue
+            kinds = "".join("W" if b[3] >= 0.14 * d else "N" for b in group)
+            if kinds in PATCH_PATTERNS:
+                found.append(PATCH_PATTERNS[kinds])
+    return found
+
+
+def _aligned(group) -> bool:
+    lefts = [b[0] for b in group]
+    rights = [b[0] + b[2] for b in group]
+    return min(rights) - max(lefts) >= 0.8 * min(b[2] for b in group)
+
+
+def read_codes(image: np.ndarray, dpi: float | None = None) -> list[Code]:
+    """Every QR code and barcode on a page (gray or RGB array), in reading order (top to bottom);
+    with the page's `dpi`, also Kodak patch codes (a Patch T sheet is a separator)."""
     if image.ndim == 3 and image.shape[2] == 4:
         image = image[:, :, :3]
     found = zxingcpp.read_barcodes(np.ascontiguousarray(image), try_rotate=True, try_downscale=True)
@@ -127,5 +168,12 @@ def read_codes(image: np.ndarray) -> list[Code]:
                 is_separator(text),
             )
         )
+    if dpi:
+        gray = (
+            image if image.ndim == 2 else np.ascontiguousarray(image[:, :, :3].mean(axis=2).astype(np.uint8))
+        )
+        for kind in read_patch_codes(gray, dpi):
+            text = f"PATCH-{kind}"
+            codes.append(Code("PatchCode", text, (0, 0, 0, 0), None, kind == "T"))
     codes.sort(key=lambda c: (c.box[1], c.box[0]))
     return codes

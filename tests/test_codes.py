@@ -11,6 +11,7 @@ from PIL import Image
 
 from scanner.codes import parse_cccd, read_codes
 from tests.conftest import run_json
+from tests.fixtures import vietnamese_page
 
 CCCD = "001203012345|012345678|Nguyễn Thị Hồng Nhung|15061990|Nữ|Số 12 phố Hàng Bạc, Hàng Đào, Hoàn Kiếm, Hà Nội|20042021"
 RECEIPT = "000.00.17.H29-261127-0001"
@@ -118,3 +119,29 @@ def test_one_stack_is_split_at_separator_sheets_and_the_card_fills_the_applicant
     data = run_json("dossier", "add", RECEIPT, *map(str, stack), "--component", "Đơn đề nghị", "--split")
     assert data["separators"] == 2
     assert data["components"] == {"Đơn đề nghị": 2, "Bản vẽ thiết kế": 1, "Đơn đề nghị (3)": 1}
+
+
+def _patch_sheet(kinds: str, dpi: int, *, along: bool = False) -> np.ndarray:
+    """A patch code sheet: bars `kinds` (N 0.08 in, W 0.20 in, 0.08 in apart), 3 in long, from the
+    leading edge (or, `along`, turned a quarter: an end-fed patch)."""
+    page = np.full((int(11.69 * dpi), int(8.27 * dpi)), 250, np.uint8)
+    y = int(0.6 * dpi)
+    for k in kinds:
+        t = int((0.20 if k == "W" else 0.08) * dpi)
+        page[y : y + t, int(2.5 * dpi) : int(5.5 * dpi)] = 15
+        y += t + int(0.08 * dpi)
+    page = cv2.GaussianBlur(page, (0, 0), 1.0)
+    return np.ascontiguousarray(np.rot90(page)) if along else page
+
+
+def test_patch_codes_are_read_and_patch_t_separates():
+    from scanner.codes import read_patch_codes
+
+    for dpi in (200, 300):
+        assert read_patch_codes(_patch_sheet("NWNW", dpi), dpi) == ["T"]
+        assert read_patch_codes(_patch_sheet("WNNW", dpi), dpi) == ["2"]
+        assert read_patch_codes(_patch_sheet("NWNW", dpi, along=True), dpi) == ["T"]
+    text_page = np.array(vietnamese_page(dpi=200, height_in=11.0))
+    assert read_patch_codes(text_page, 200) == []  # underlines and table rules are not patches
+    (code,) = read_codes(_patch_sheet("NWNW", 200), 200)
+    assert code.separator and code.text == "PATCH-T"
