@@ -69,8 +69,8 @@ def test_cancel_mid_batch_keeps_the_pages_scanned_and_stops_the_driver(sane_test
             got.append(page)
             cancel.set()
     assert len(got) == 1 and got[0].path.is_file()
-    leftover = subprocess.run(["pgrep", "-f", f"--batch={tmp_path}"], capture_output=True, text=True)
-    assert leftover.stdout.strip() == ""
+    leftover = subprocess.run(["pgrep", "-f", "--", f"--batch={tmp_path}"], capture_output=True, text=True)
+    assert leftover.returncode == 1, leftover  # 1: no such process (2 would be a bad pattern)
 
 
 def test_a_saved_device_is_found_again_by_its_name(sane_test):
@@ -98,3 +98,23 @@ def test_saved_profile_is_used_and_follows_the_scanner_to_a_new_id(sane_test, so
     data = run_json("scan", "--pages", "1", "--out-dir", str(tmp_path / "c"))
     assert data["device"]["name"].startswith("test:")
     assert json.loads((sohoa_home / "settings.json").read_text())["scan_device"] == data["device"]["name"]
+
+
+def test_a_driver_that_dies_mid_batch_ends_the_scan_with_the_pages_kept(sane_test, tmp_path):
+    import time
+
+    from scanner.sane import ScanFailed, ScanProfile, scan
+
+    got = []
+    slow = ("--read-delay=yes", "--read-delay-duration=100000")
+
+    def kill_the_driver() -> None:
+        time.sleep(0.2)
+        subprocess.run(["pkill", "-9", "-f", "--", f"--batch={tmp_path}"], check=False)
+
+    with pytest.raises(ScanFailed) as err:
+        for page in scan("test:0", ScanProfile(resolution=75, source="adf"), tmp_path, extra_args=slow):
+            got.append(page)
+            if len(got) == 1:
+                threading.Thread(target=kill_the_driver).start()
+    assert "crashed" in str(err.value) and len(got) >= 1 and got[0].path.is_file()
