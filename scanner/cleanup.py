@@ -79,30 +79,33 @@ def colour_mask(rgb_small: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool)
 
 
-def has_colour(image: np.ndarray, dpi: float) -> bool:
+def _colour_at_100dpi(image: np.ndarray, dpi: float) -> np.ndarray | None:
     if image.ndim == 2:
-        return False
+        return None
     small, _ = reduce(image[:, :, :3], dpi, 100.0)
-    mask = colour_mask(small)
+    return colour_mask(small)
+
+
+def has_colour(image: np.ndarray, dpi: float, *, mask: np.ndarray | None = None) -> bool:
+    mask = _colour_at_100dpi(image, dpi) if mask is None else mask
+    if mask is None:
+        return False
     return int(mask.sum()) >= _mm_px(100.0, 2.5) ** 2  # a few square millimetres of coloured ink
 
 
-def is_blank(image: np.ndarray, dpi: float) -> bool:
+def is_blank(image: np.ndarray, dpi: float, *, mask: np.ndarray | None = None) -> bool:
     """No mark worth a look: only paper texture, dust, show-through from the other side."""
     gray = to_gray(image)
     small, _ = reduce(gray, dpi, 100.0)
     h, w = small.shape
     m = int(_mm_px(100.0, 8))  # margins: punch holes, edge shadows
-    core = small[m : h - m, m : w - m] if h > 3 * m and w > 3 * m else small
+    inner = (slice(m, h - m), slice(m, w - m)) if h > 3 * m and w > 3 * m else (slice(None), slice(None))
+    core = small[inner]
     paper = float(np.percentile(core, 90))
     ink = core < paper - 55  # show-through is much fainter than ink
-    if image.ndim == 3:
-        colour_small, _ = reduce(image[:, :, :3], dpi, 100.0)
-        ink |= (
-            colour_mask(colour_small)[m : h - m, m : w - m]
-            if h > 3 * m and w > 3 * m
-            else colour_mask(colour_small)
-        )
+    colour = _colour_at_100dpi(image, dpi) if mask is None else mask
+    if colour is not None and colour.shape == small.shape:
+        ink |= colour[inner]
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     if n <= 1:
         return True
@@ -132,8 +135,9 @@ def analyse_page(image: np.ndarray, dpi: float, *, osd: bool = True) -> Cleanup:
     gray = to_gray(image)
     left, top, right, bottom = find_paper(gray, dpi)
     paper = image[top:bottom, left:right]
-    blank = is_blank(paper, dpi)
-    colour = has_colour(paper, dpi)
+    mask = _colour_at_100dpi(paper, dpi)  # once, for both questions
+    blank = is_blank(paper, dpi, mask=mask)
+    colour = has_colour(paper, dpi, mask=mask)
     if blank:
         return Cleanup((left, top, right, bottom), 0, 0.0, True, colour, 0.0, "ink")
     geometry = analyse(to_gray(paper), dpi)
