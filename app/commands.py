@@ -33,9 +33,9 @@ class PinNeeded(UsageError):
     )
 
 
-class StitchNotYet(UsageError):
+class StitchPdfNotYet(UsageError):
     template = QT_TRANSLATE_NOOP(
-        "cli", "Stitching large drawings is not available yet in this version of SoHoa."
+        "cli", "A stitched sheet can be written as .png or .tif for now; the compressed PDF comes later."
     )
 
 
@@ -358,7 +358,46 @@ def cmd_ocr(args: argparse.Namespace) -> int:
 
 # -- stitch -----------------------------------------------------------------------------------
 def cmd_stitch(args: argparse.Namespace) -> int:
-    raise StitchNotYet()
+    from PIL import Image
+
+    from common.atomic import atomic_output
+    from scanner.importer import iter_file_pages, page_array
+    from scanner.stitch import composite, place_tiles
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".png", ".tif", ".tiff"):
+        raise StitchPdfNotYet()
+    grid = None
+    if args.grid:
+        try:
+            rows, cols = (int(v) for v in args.grid.lower().split("x"))
+            grid = (rows, cols)
+        except ValueError:
+            raise UsageError(detail=translate("cli", "--grid is ROWSxCOLS, e.g. 2x3.")) from None
+    tiles, dpis = [], []
+    for path in args.tiles:
+        for page in iter_file_pages(path):
+            tiles.append(page_array(page))
+            dpis.append(page.dpi)
+    dpi = sorted(dpis)[len(dpis) // 2]
+    result = place_tiles(tiles, dpi, grid=grid, progress=_progress("stitch"))
+    sheet = composite(tiles, result)
+    with atomic_output(out) as fh:
+        Image.fromarray(sheet).save(fh, "PNG" if out.suffix.lower() == ".png" else "TIFF", dpi=(dpi, dpi))
+    data = {"ok": result.verdict == "ok", "output": str(out), **result.as_dict()}
+    if args.json:
+        _print_json(data)
+    else:
+        print(
+            translate("cli", "Sheet written to {path} ({verdict})").format(path=out, verdict=result.verdict)
+        )
+        if result.rescan:
+            print(
+                translate("cli", "Scan these tiles again with the sheet shifted: {tiles}").format(
+                    tiles=", ".join(str(i + 1) for i in result.rescan)
+                )
+            )
+    return 0 if result.verdict == "ok" else 1
 
 
 # -- tokens and signing -----------------------------------------------------------------------

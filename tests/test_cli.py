@@ -82,7 +82,7 @@ def test_wrong_pin_from_stdin_is_not_echoed(sohoa_home, token, page_png, tmp_pat
     assert not (tmp_path / "b.pdf").exists()
 
 
-def test_stitch_says_not_yet(sohoa_home, tmp_path):
+def test_stitch_to_pdf_says_not_yet(sohoa_home, tmp_path):
     proc = run_sohoa("stitch", "a.png", "b.png", "-o", str(tmp_path / "x.pdf"), check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("sohoa: ")
 

@@ -341,8 +341,8 @@
         <translation>Cần mã PIN: dùng --pin-stdin hoặc --pin-env BIẾN (không bao giờ ghi mã PIN trên dòng lệnh).</translation>
     </message>
     <message>
-        <source>Stitching large drawings is not available yet in this version of SoHoa.</source>
-        <translation>Phiên bản SoHoa này chưa hỗ trợ ghép bản vẽ khổ lớn.</translation>
+        <source>A stitched sheet can be written as .png or .tif for now; the compressed PDF comes later.</source>
+        <translation>Hiện chỉ ghi được bản vẽ ghép ra tệp .png hoặc .tif; bản PDF nén sẽ có sau.</translation>
     </message>
     <message>
         <source>Environment variable {var} is empty or not set.</source>
@@ -383,6 +383,18 @@
     <message>
         <source>Wrote {output}: {pages} pages, {size} KB</source>
         <translation>Đã ghi {output}: {pages} trang, {size} KB</translation>
+    </message>
+    <message>
+        <source>--grid is ROWSxCOLS, e.g. 2x3.</source>
+        <translation>--grid có dạng HÀNGxCỘT, ví dụ 2x3.</translation>
+    </message>
+    <message>
+        <source>Sheet written to {path} ({verdict})</source>
+        <translation>Đã ghi bản vẽ ghép vào {path} ({verdict})</translation>
+    </message>
+    <message>
+        <source>Scan these tiles again with the sheet shifted: {tiles}</source>
+        <translation>Hãy quét lại các mảnh sau, dịch tờ giấy đi một chút: {tiles}</translation>
     </message>
     <message>
         <source>No token driver found. Pass --module or install your CA&apos;s driver.</source>
@@ -725,6 +737,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>The scanner {name} stopped: {detail}. Pages already scanned are kept.</source>
         <translation>Máy quét {name} đã dừng: {detail}. Các trang đã quét vẫn được giữ.</translation>
+    </message>
+    <message>
+        <source>The tiles cannot be put together: {detail}</source>
+        <translation>Không ghép được các mảnh: {detail}</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,385 @@
+"""Large drawings scanned as overlapping tiles on a small flatbed, placed back on one sheet.
+
+Flat scans: each tile is a similarity transform of the sheet (rotation, shift, a tiny scale).
+Pairs of tiles are matched only where they can overlap (SIFT at a working resolution, RANSAC, then
+refined at full resolution inside the overlap), and one least-squares solve places every tile;
+pairs that disagree with the rest (repeated symbols make confident false matches) are dropped.
+A seam whose overlap cannot fix the alignment (blank paper, lines along the seam) is reported
+as unconfirmed with its tiles, never guessed silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from common.errors import QT_TRANSLATE_NOOP
+from common.progress import Progress, check_cancel, report
+from scanner.errors import ScannerError
+
+log = logging.getLogger(__name__)
+
+WORK_DPI = 75.0
+MIN_INLIERS = 12
+CONFIRM_INLIERS = 20
+CONFIRM_SPREAD_MM = 8.0  # inliers must spread at least this far across and along the seam
+MAX_RESIDUAL_PX = 1.0  # a confirmed seam agrees with the solution to this, p95, at full resolution
+
+
+class StitchError(ScannerError):
+    template = QT_TRANSLATE_NOOP("scanner", "The tiles cannot be put together: {detail}")
+
+
+@dataclass
+class Seam:
+    a: int
+    b: int
+    inliers: int
+    residual_px: float = float("nan")
+    confirmed: bool = False
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "tiles": [self.a, self.b],
+            "inliers": self.inliers,
+            "residual_px": None if np.isnan(self.residual_px) else round(float(self.residual_px), 3),
+            "confirmed": self.confirmed,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class StitchResult:
+    transforms: list[np.ndarray | None]  # per tile: 2x3 tile -> sheet at full resolution, None if unplaced
+    seams: list[Seam]
+    size: tuple[int, int]  # sheet width, height in pixels
+    dpi: float
+    offsets: tuple[float, float] = (0.0, 0.0)
+    rescan: list[int] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return "ok" if not self.rescan else "needs_rescan"
+
+    def as_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "rescan_tiles": self.rescan,
+            "sheet_px": list(self.size),
+            "dpi": self.dpi,
+            "tiles": [
+                {
+                    "index": i,
+                    "placed": t is not None,
+                    "matrix": None if t is None else np.round(t, 5).tolist(),
+                }
+                for i, t in enumerate(self.transforms)
+            ],
+            "seams": [s.as_dict() for s in self.seams],
+        }
+
+
+def _gray(tile: np.ndarray) -> np.ndarray:
+    return tile if tile.ndim == 2 else cv2.cvtColor(tile[:, :, :3], cv2.COLOR_RGB2GRAY)
+
+
+def _features(gray: np.ndarray, mask: np.ndarray | None = None):
+    sift = cv2.SIFT_create(nfeatures=6000)
+    return sift.detectAndCompute(gray, mask)
+
+
+def _match(da, db, ratio: float = 0.75):
+    if da is None or db is None or len(da) < 2 or len(db) < 2:
+        return []
+    matcher = cv2.BFMatcher(cv2.NORM_L2)
+    good = []
+    for pair in matcher.knnMatch(da, db, k=2):
+        if len(pair) == 2 and pair[0].distance < ratio * pair[1].distance:
+            good.append(pair[0])
+    return good
+
+
+def _similarity(pa: np.ndarray, pb: np.ndarray, threshold: float):
+    """b -> a similarity by RANSAC; (matrix, inlier mask) or (None, None)."""
+    if len(pa) < MIN_INLIERS:
+        return None, None
+    m, inliers = cv2.estimateAffinePartial2D(
+        pb, pa, method=cv2.RANSAC, ransacReprojThreshold=threshold, maxIters=5000, confidence=0.999
+    )
+    if m is None:
+        return None, None
+    scale = float(np.hypot(m[0, 0], m[1, 0]))
+    angle = float(np.degrees(np.arctan2(m[1, 0], m[0, 0])))
+    if not (0.9 < scale < 1.1) or abs(angle) > 15:
+        return None, None
+    return m, inliers.ravel().astype(bool)
+
+
+def _candidate_pairs(n: int, grid: tuple[int, int] | None) -> list[tuple[int, int]]:
+    if grid is None:
+        return list(itertools.combinations(range(n), 2))
+    rows, cols = grid
+    pairs = []
+    for r, c in itertools.product(range(rows), range(cols)):
+        i = r * cols + c
+        if i >= n:
+            continue
+        for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            rr, cc = r + dr, c + dc
+            if 0 <= rr < rows and 0 <= cc < cols and rr * cols + cc < n:
+                pairs.append((i, rr * cols + cc))
+    return pairs
+
+
+def _spread_ok(points: np.ndarray, min_px: float) -> bool:
+    """Inliers that pin a similarity: spread far along the seam and off one line (a narrow overlap
+    is fine; features all on one line, or in one spot, leave the rotation or the shift free)."""
+    if len(points) < 3:
+        return False
+    centred = points - points.mean(axis=0)
+    eig = np.linalg.eigvalsh(np.cov(centred.T))
+    along, across = float(np.sqrt(eig.max())) * 2, float(np.sqrt(max(eig.min(), 0.0))) * 2
+    return along >= min_px and across >= min_px / 4
+
+
+def _full_res_correspondences(ta, tb, coarse: np.ndarray, scale: float):
+    """Match again at full resolution inside the predicted overlap; returns (pa, pb) inliers."""
+    ga, gb = _gray(ta), _gray(tb)
+    full = coarse.copy()
+    full[:, 2] /= scale  # translation to full-resolution pixels (scale/rotation unchanged)
+    h, w = gb.shape
+    mask_b = np.zeros_like(gb)
+    # the part of tile b that lands inside tile a (with a margin), found by warping a's frame into b
+    inv = cv2.invertAffineTransform(full)
+    corners = np.array([[0, 0], [ga.shape[1], 0], [ga.shape[1], ga.shape[0]], [0, ga.shape[0]]], np.float32)
+    poly = cv2.transform(corners[None], inv)[0]
+    cv2.fillConvexPoly(mask_b, poly.astype(np.int32), 255)
+    mask_b = cv2.erode(mask_b, np.ones((9, 9), np.uint8))
+    if mask_b.sum() == 0:
+        return None, None
+    mask_a = np.zeros_like(ga)
+    cornersb = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    cv2.fillConvexPoly(mask_a, cv2.transform(cornersb[None], full)[0].astype(np.int32), 255)
+    ka, da = _features(ga, mask_a)
+    kb, db = _features(gb, mask_b)
+    matches = _match(da, db, 0.8)
+    if len(matches) < MIN_INLIERS:
+        return None, None
+    pa = np.float32([ka[m.queryIdx].pt for m in matches])
+    pb = np.float32([kb[m.trainIdx].pt for m in matches])
+    predicted = cv2.transform(pb[None], full)[0]
+    near = np.linalg.norm(predicted - pa, axis=1) < 12.0  # guided: only matches where the coarse fit says
+    pa, pb = pa[near], pb[near]
+    m, inliers = _similarity(pa, pb, 1.5)
+    if m is None or inliers.sum() < MIN_INLIERS:
+        return None, None
+    return pa[inliers], pb[inliers]
+
+
+def _solve(n: int, pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], anchor: int):
+    """Similarity per tile (tile -> sheet) from all correspondences by linear least squares."""
+    rows, rhs = [], []
+    index = {}
+    free = [i for i in range(n) if i != anchor]
+    for k, i in enumerate(free):
+        index[i] = 4 * k
+    nvar = 4 * len(free)
+
+    def coeffs(i, p):
+        """T_i(p) = [a -b; b a] p + t as a linear function: (x-row, y-row, constant)."""
+        x, y = float(p[0]), float(p[1])
+        rx, ry = np.zeros(nvar), np.zeros(nvar)
+        if i == anchor:
+            return rx, ry, np.array([x, y])
+        j = index[i]
+        rx[j : j + 4] = [x, -y, 1, 0]
+        ry[j : j + 4] = [y, x, 0, 1]
+        return rx, ry, np.zeros(2)
+
+    for (a, b), (pa, pb) in pairs.items():
+        step = max(1, len(pa) // 150)
+        for p, q in zip(pa[::step], pb[::step], strict=True):
+            ax, ay, ac = coeffs(a, p)
+            bx, by, bc = coeffs(b, q)
+            rows.append(ax - bx)
+            rhs.append(bc[0] - ac[0])
+            rows.append(ay - by)
+            rhs.append(bc[1] - ac[1])
+    if not rows:
+        return None
+    sol, *_ = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)
+    out = []
+    for i in range(n):
+        if i == anchor:
+            out.append(np.array([[1.0, 0, 0], [0, 1.0, 0]]))
+        else:
+            a, b, tx, ty = sol[index[i] : index[i] + 4]
+            out.append(np.array([[a, -b, tx], [b, a, ty]]))
+    return out
+
+
+def _components(n: int, edges) -> list[set[int]]:
+    parent = list(range(n))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    groups: dict[int, set[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), set()).add(i)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+def _residuals(t_a, t_b, pa, pb) -> np.ndarray:
+    return np.linalg.norm(cv2.transform(pa[None], t_a)[0] - cv2.transform(pb[None], t_b)[0], axis=1)
+
+
+def place_tiles(
+    tiles: list[np.ndarray],
+    dpi: float,
+    *,
+    grid: tuple[int, int] | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> StitchResult:
+    """Find where every tile goes on the sheet. Tiles in any order; `grid` (rows, cols, scan order
+    row by row) only narrows which pairs are tried."""
+    n = len(tiles)
+    if n < 2:
+        raise StitchError(detail="at least two tiles are needed")
+    scale = min(1.0, WORK_DPI / dpi)
+    small = [cv2.resize(_gray(t), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for t in tiles]
+    feats = [_features(s) for s in small]
+    candidates = _candidate_pairs(n, grid)
+    report(progress, 0, len(candidates) + 2)
+    seams: dict[tuple[int, int], Seam] = {}
+    corr: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+    min_spread = CONFIRM_SPREAD_MM / 25.4 * dpi
+    for k, (a, b) in enumerate(candidates):
+        check_cancel(cancel)
+        (ka, da), (kb, db) = feats[a], feats[b]
+        matches = _match(da, db)
+        if len(matches) >= MIN_INLIERS:
+            pa = np.float32([ka[m.queryIdx].pt for m in matches])
+            pb = np.float32([kb[m.trainIdx].pt for m in matches])
+            coarse, inliers = _similarity(pa, pb, 2.0)
+            if coarse is not None and inliers.sum() >= MIN_INLIERS:
+                fa, fb = _full_res_correspondences(tiles[a], tiles[b], coarse, scale)
+                if fa is not None:
+                    corr[(a, b)] = (fa, fb)
+                    seams[(a, b)] = Seam(a, b, len(fa))
+                    if len(fa) < CONFIRM_INLIERS or not _spread_ok(fb, min_spread):
+                        seams[(a, b)].reason = "overlap too empty or features along one line"
+        elif grid is not None:
+            seams[(a, b)] = Seam(a, b, len(matches), reason="no match in the overlap")
+        report(progress, k + 1, len(candidates) + 2)
+
+    # Robust global solve: drop the pair that disagrees most until all agree (or it would disconnect).
+    good = dict(corr)
+    if not good:  # nothing matches anywhere: the first tile stands alone, the rest must be rescanned
+        h, w = tiles[0].shape[:2]
+        alone = [np.array([[1.0, 0, 0], [0, 1.0, 0]])] + [None] * (n - 1)
+        return StitchResult(
+            alone,
+            sorted(seams.values(), key=lambda s: (s.a, s.b)),
+            (w, h),
+            dpi,
+            (0.0, 0.0),
+            list(range(1, n)),
+        )
+    while True:
+        groups = _components(n, good)
+        anchor = min(groups[0])
+        transforms = _solve(n, {k: v for k, v in good.items() if k[0] in groups[0]}, anchor)
+        if transforms is None:
+            raise StitchError(detail="no two tiles share enough of the drawing")
+        worst, worst_err = None, 0.0
+        for (a, b), (pa, pb) in good.items():
+            if a in groups[0]:
+                err = float(np.percentile(_residuals(transforms[a], transforms[b], pa, pb), 95))
+                if err > worst_err:
+                    worst, worst_err = (a, b), err
+        if worst is None or worst_err <= 3 * MAX_RESIDUAL_PX:
+            break
+        trial = {k: v for k, v in good.items() if k != worst}
+        if len(_components(n, trial)[0]) < len(groups[0]):
+            seams[worst].reason = "disagrees with the other seams"
+            break
+        log.info("pair %s dropped: %.1f px off the consensus", worst, worst_err)
+        seams[worst].reason = "disagrees with the other seams (repeated symbols?)"
+        good = trial
+    placed = groups[0]
+    result_t: list[np.ndarray | None] = [transforms[i] if i in placed else None for i in range(n)]
+    for key, seam in seams.items():
+        a, b = key
+        if key in good and result_t[a] is not None and result_t[b] is not None:
+            pa, pb = good[key]
+            seam.residual_px = float(np.percentile(_residuals(result_t[a], result_t[b], pa, pb), 95))
+            seam.confirmed = not seam.reason and seam.residual_px <= MAX_RESIDUAL_PX
+    # sheet frame: shift so that every placed tile lands at positive coordinates
+    corners = []
+    for t, tile in zip(result_t, tiles, strict=True):
+        if t is not None:
+            h, w = tile.shape[:2]
+            c = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+            corners.append(cv2.transform(c[None], t)[0])
+    allc = np.concatenate(corners)
+    x0, y0 = np.floor(allc.min(axis=0))
+    x1, y1 = np.ceil(allc.max(axis=0))
+    for t in result_t:
+        if t is not None:
+            t[0, 2] -= x0
+            t[1, 2] -= y0
+    rescan = sorted(set(range(n)) - placed)
+    # a tile whose every seam is unconfirmed is not pinned by content: ask for it again
+    for i in sorted(placed):
+        own = [s for s in seams.values() if i in (s.a, s.b) and (s.a, s.b) in good]
+        if own and not any(s.confirmed for s in own):
+            rescan.append(i)
+    report(progress, len(candidates) + 2, len(candidates) + 2)
+    return StitchResult(
+        result_t,
+        sorted(seams.values(), key=lambda s: (s.a, s.b)),
+        (int(x1 - x0), int(y1 - y0)),
+        dpi,
+        (float(x0), float(y0)),
+        sorted(set(rescan)),
+    )
+
+
+def paper_white(tile: np.ndarray) -> np.ndarray:
+    """The tile with its paper made white (divide by a smooth background): no brightness steps."""
+    gray = _gray(tile)
+    k = max(15, (min(gray.shape) // 40) | 1)
+    background = cv2.dilate(gray, np.ones((k, k), np.uint8))
+    background = cv2.GaussianBlur(background, (0, 0), k / 2)
+    return cv2.divide(gray, np.maximum(background, 1), scale=255)
+
+
+def composite(tiles: list[np.ndarray], result: StitchResult, *, margin_px: int = 0) -> np.ndarray:
+    """The sheet (gray, white paper): each tile's paper whitened, placed, darkest wins (line work)."""
+    w, h = result.size
+    sheet = np.full((h, w), 255, np.uint8)
+    for tile, t in zip(tiles, result.transforms, strict=True):
+        if t is None:
+            continue
+        white = paper_white(tile)
+        if margin_px:
+            white[:margin_px, :] = 255
+            white[-margin_px:, :] = 255
+            white[:, :margin_px] = 255
+            white[:, -margin_px:] = 255
+        warped = cv2.warpAffine(white, t, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+        np.minimum(sheet, warped, out=sheet)
+    return sheet

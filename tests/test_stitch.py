@@ -1,0 +1,128 @@
+"""Tiles of a drawing placed back on the sheet: every tile placed, seams within a pixel, blank seams reported."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from scanner.stitch import composite, place_tiles
+
+DPI = 100
+
+
+def _drawing(
+    w: int = 1700, h: int = 1200, seed: int = 5, blank_band: tuple[int, int] | None = None
+) -> np.ndarray:
+    """A sparse floor plan: walls, doors, dimension ticks, a title block with text."""
+    rng = np.random.default_rng(seed)
+    sheet = np.full((h, w), 255, np.uint8)
+    cv2.rectangle(sheet, (30, 30), (w - 30, h - 30), 0, 3)
+    for _ in range(55):
+        x, y = int(rng.integers(60, w - 260)), int(rng.integers(60, h - 260))
+        rw, rh = int(rng.integers(60, 250)), int(rng.integers(60, 250))
+        cv2.rectangle(sheet, (x, y), (x + rw, y + rh), 0, int(rng.integers(1, 4)))
+        cv2.line(sheet, (x, y + rh // 2), (x + rw // 3, y + rh // 2 - 20), 0, 1)
+        cv2.circle(sheet, (x + rw // 2, y + rh // 2), int(rng.integers(5, 25)), 0, 1)
+        cv2.putText(sheet, f"P{rng.integers(1, 99)}", (x + 8, y + 25), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 1)
+    cv2.rectangle(sheet, (w - 430, h - 170), (w - 40, h - 40), 0, 2)
+    cv2.putText(sheet, "BAN VE MAT BANG TANG 1", (w - 420, h - 120), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 0, 2)
+    if blank_band is not None:
+        sheet[:, blank_band[0] : blank_band[1]] = 255
+    return sheet
+
+
+def _tiles(sheet: np.ndarray, grid=(2, 2), overlap: float = 0.22, seed: int = 9):
+    """Overlapping scans of the sheet: each a small rotation and shift, grey paper, noise."""
+    rng = np.random.default_rng(seed)
+    h, w = sheet.shape
+    rows, cols = grid
+    tw = int(w / (cols - (cols - 1) * overlap))
+    th = int(h / (rows - (rows - 1) * overlap))
+    tiles, truth = [], []
+    for r in range(rows):
+        for c in range(cols):
+            x0 = int(c * tw * (1 - overlap))
+            y0 = int(r * th * (1 - overlap))
+            angle = rng.uniform(-1.5, 1.5)
+            m = cv2.getRotationMatrix2D((tw / 2, th / 2), angle, 1.0)
+            m[:, 2] -= m[:, :2] @ np.array([x0, y0])  # sheet -> tile
+            m[:, 2] += rng.uniform(-6, 6, 2)
+            tile = cv2.warpAffine(sheet, m, (tw, th), flags=cv2.INTER_LINEAR, borderValue=255)
+            tile = tile * rng.uniform(0.86, 0.95) + rng.normal(0, 3, tile.shape)
+            tiles.append(np.clip(tile, 0, 255).astype(np.uint8))
+            truth.append(m)
+    return tiles, truth
+
+
+@pytest.mark.parametrize("grid", [(2, 2), (2, 3)])
+def test_every_tile_is_placed_within_a_pixel(grid):
+    sheet = _drawing()
+    tiles, truth = _tiles(sheet, grid=grid)
+    # keep only points each tile really sees
+    result = place_tiles(tiles, DPI, grid=grid)
+    assert result.verdict == "ok", result.as_dict()
+    assert all(t is not None for t in result.transforms)
+    rows, cols = grid
+    neighbours = {(r * cols + c, r * cols + c + 1) for r in range(rows) for c in range(cols - 1)}
+    neighbours |= {(r * cols + c, (r + 1) * cols + c) for r in range(rows - 1) for c in range(cols)}
+    by_pair = {(s.a, s.b): s for s in result.seams}
+    assert all(by_pair[p].confirmed for p in neighbours), [by_pair[p].as_dict() for p in neighbours]
+    err = _restricted_error(result, truth, sheet.shape, tiles)
+    assert err < 1.0, err
+    out = composite(tiles, result)
+    assert abs(out.shape[1] - sheet.shape[1]) < 60 and abs(out.shape[0] - sheet.shape[0]) < 60
+
+
+def _restricted_error(result, truth, sheet_shape, tiles) -> float:
+    rng = np.random.default_rng(1)
+    h, w = sheet_shape
+    pts = np.column_stack([rng.uniform(0, w, 3000), rng.uniform(0, h, 3000)]).astype(np.float32)
+    seen = [[] for _ in range(len(pts))]
+    for tile, t_res, m in zip(tiles, result.transforms, truth, strict=True):
+        th, tw = tile.shape
+        uv = cv2.transform(pts[None], m)[0]
+        inside = (uv[:, 0] >= 0) & (uv[:, 0] < tw) & (uv[:, 1] >= 0) & (uv[:, 1] < th)
+        mapped = cv2.transform(uv[None], t_res)[0]
+        for k in np.nonzero(inside)[0]:
+            seen[k].append(mapped[k])
+    spreads = [np.linalg.norm(np.array(v) - np.mean(v, axis=0), axis=1).max() for v in seen if len(v) >= 2]
+    return float(np.percentile(spreads, 95))
+
+
+def test_tiles_in_any_order_are_placed_by_content():
+    sheet = _drawing(seed=6)
+    tiles, truth = _tiles(sheet, grid=(2, 2), seed=3)
+    order = [2, 0, 3, 1]
+    result = place_tiles([tiles[i] for i in order], DPI)  # no grid: every pair tried
+    assert result.verdict == "ok" and all(t is not None for t in result.transforms)
+    assert _restricted_error(result, [truth[i] for i in order], sheet.shape, [tiles[i] for i in order]) < 1.0
+
+
+def test_a_seam_over_blank_paper_is_reported_not_guessed():
+    sheet = _drawing(seed=7, blank_band=(700, 1050))  # nothing drawn where the columns overlap
+    tiles, _truth = _tiles(sheet, grid=(1, 2), overlap=0.2)
+    result = place_tiles(tiles, DPI, grid=(1, 2))
+    assert result.verdict == "needs_rescan" and result.rescan
+    assert not any(s.confirmed for s in result.seams)
+
+
+def test_stitch_command_writes_the_sheet_and_reports_each_seam(tmp_path, sohoa_home):
+    from PIL import Image
+
+    from tests.conftest import run_json
+
+    tiles, _ = _tiles(_drawing(seed=8), grid=(2, 2), seed=4)
+    paths = []
+    for n, t in enumerate(tiles):  # as a 200 dpi scanner would give them
+        p = tmp_path / f"tile-{n + 1}.png"
+        Image.fromarray(cv2.resize(t, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)).save(
+            p, dpi=(200, 200)
+        )
+        paths.append(str(p))
+    out = tmp_path / "sheet.png"
+    data = run_json("stitch", *paths, "-o", str(out), "--grid", "2x2")
+    assert data["verdict"] == "ok" and all(t["placed"] for t in data["tiles"])
+    assert all({"residual_px", "confirmed"} <= set(s) for s in data["seams"])
+    with Image.open(out) as im:
+        assert abs(im.width - 3400) < 120 and round(im.info["dpi"][0]) == 200
