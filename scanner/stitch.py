@@ -148,31 +148,71 @@ def _spread_ok(points: np.ndarray, min_px: float) -> bool:
     return along >= min_px and across >= min_px / 4
 
 
-def _full_res_correspondences(ta, tb, coarse: np.ndarray, scale: float):
-    """Match again at full resolution inside the predicted overlap; returns (pa, pb) inliers."""
+REFINE_WINDOW_IN = 1.2  # full-resolution windows matched inside an overlap (inches)
+REFINE_WINDOWS = 10
+
+
+def _full_res_correspondences(ta, tb, coarse: np.ndarray, scale: float, dpi: float):
+    """Match again at full resolution in a few windows of the predicted overlap (the inkiest ones,
+    spread out); returns (pa, pb) inliers. Memory stays small whatever the tile size."""
     ga, gb = _gray(ta), _gray(tb)
     full = coarse.copy()
     full[:, 2] /= scale  # translation to full-resolution pixels (scale/rotation unchanged)
-    h, w = gb.shape
-    mask_b = np.zeros_like(gb)
-    # the part of tile b that lands inside tile a (with a margin), found by warping a's frame into b
-    inv = cv2.invertAffineTransform(full)
-    corners = np.array([[0, 0], [ga.shape[1], 0], [ga.shape[1], ga.shape[0]], [0, ga.shape[0]]], np.float32)
-    poly = cv2.transform(corners[None], inv)[0]
-    cv2.fillConvexPoly(mask_b, poly.astype(np.int32), 255)
-    mask_b = cv2.erode(mask_b, np.ones((9, 9), np.uint8))
-    if mask_b.sum() == 0:
+    ha, wa = ga.shape
+    hb, wb = gb.shape
+    win = max(96, int(REFINE_WINDOW_IN * dpi)) // 8 * 8
+    pad = max(8, int(0.08 * dpi))  # room for the coarse fit's error
+    # candidate window centres in b on a coarse lattice, kept when they land well inside a
+    step = win // 2
+    ys, xs = np.mgrid[win // 2 : hb - win // 2 : step, win // 2 : wb - win // 2 : step]
+    centres_b = np.column_stack([xs.ravel(), ys.ravel()]).astype(np.float32)
+    if len(centres_b) == 0:
         return None, None
-    mask_a = np.zeros_like(ga)
-    cornersb = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    cv2.fillConvexPoly(mask_a, cv2.transform(cornersb[None], full)[0].astype(np.int32), 255)
-    ka, da = _features(ga, mask_a)
-    kb, db = _features(gb, mask_b)
-    matches = _match(da, db, 0.8)
-    if len(matches) < MIN_INLIERS:
+    centres_a = cv2.transform(centres_b[None], full)[0]
+    # a window may cross tile a's edge (overlaps can be narrower than a window): keep it when at
+    # least a third of it lands inside a
+    half = win / 2
+    over_x = np.clip(np.minimum(centres_a[:, 0] + half, wa) - np.maximum(centres_a[:, 0] - half, 0), 0, None)
+    over_y = np.clip(np.minimum(centres_a[:, 1] + half, ha) - np.maximum(centres_a[:, 1] - half, 0), 0, None)
+    inside = over_x * over_y >= win * win / 3
+    centres_b, centres_a = centres_b[inside], centres_a[inside]
+    if len(centres_b) == 0:
         return None, None
-    pa = np.float32([ka[m.queryIdx].pt for m in matches])
-    pb = np.float32([kb[m.trainIdx].pt for m in matches])
+    # ink in each window (on a small copy), inkiest first, then spread out
+    f = 0.25
+    small = cv2.resize(gb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    dark = small < float(np.percentile(small, 90)) - 30  # line work, relative to this tile's paper
+    ink = []
+    for x, y in centres_b:
+        x0, y0 = int((x - win / 2) * f), int((y - win / 2) * f)
+        patch = dark[y0 : y0 + int(win * f), x0 : x0 + int(win * f)]
+        ink.append(float(patch.mean()) if patch.size else 0.0)
+    order = np.argsort(ink)[::-1]
+    chosen: list[int] = []
+    for k in order:
+        if ink[k] <= 0.002:
+            break
+        if all(np.hypot(*(centres_b[k] - centres_b[j])) >= win for j in chosen):
+            chosen.append(int(k))
+        if len(chosen) >= REFINE_WINDOWS:
+            break
+    pa_all, pb_all = [], []
+    for k in chosen:
+        bx, by = int(centres_b[k][0] - win / 2), int(centres_b[k][1] - win / 2)
+        ax = max(0, int(centres_a[k][0] - win / 2 - pad))
+        ay = max(0, int(centres_a[k][1] - win / 2 - pad))
+        wb_ = gb[by : by + win, bx : bx + win]
+        wa_ = ga[ay : int(centres_a[k][1] + win / 2 + pad), ax : int(centres_a[k][0] + win / 2 + pad)]
+        if wa_.shape[0] < 16 or wa_.shape[1] < 16:
+            continue
+        ka, da = _features(wa_)
+        kb, db = _features(wb_)
+        for m in _match(da, db, 0.8):
+            pa_all.append((ka[m.queryIdx].pt[0] + ax, ka[m.queryIdx].pt[1] + ay))
+            pb_all.append((kb[m.trainIdx].pt[0] + bx, kb[m.trainIdx].pt[1] + by))
+    if len(pa_all) < MIN_INLIERS:
+        return None, None
+    pa, pb = np.float32(pa_all), np.float32(pb_all)
     predicted = cv2.transform(pb[None], full)[0]
     near = np.linalg.norm(predicted - pa, axis=1) < 12.0  # guided: only matches where the coarse fit says
     pa, pb = pa[near], pb[near]
@@ -275,7 +315,7 @@ def place_tiles(
             pb = np.float32([kb[m.trainIdx].pt for m in matches])
             coarse, inliers = _similarity(pa, pb, 2.0)
             if coarse is not None and inliers.sum() >= MIN_INLIERS:
-                fa, fb = _full_res_correspondences(tiles[a], tiles[b], coarse, scale)
+                fa, fb = _full_res_correspondences(tiles[a], tiles[b], coarse, scale, dpi)
                 if fa is not None:
                     corr[(a, b)] = (fa, fb)
                     seams[(a, b)] = Seam(a, b, len(fa))
