@@ -358,6 +358,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
 
 # -- stitch -----------------------------------------------------------------------------------
 def cmd_stitch(args: argparse.Namespace) -> int:
+    import cv2
     from PIL import Image
 
     from common.atomic import atomic_output
@@ -377,7 +378,10 @@ def cmd_stitch(args: argparse.Namespace) -> int:
     tiles, dpis = [], []
     for path in args.tiles:
         for page in iter_file_pages(path):
-            tiles.append(page_array(page))
+            tile = page_array(page)
+            if tile.ndim == 3:  # placing needs gray only: a third of the memory
+                tile = cv2.cvtColor(tile[:, :, :3], cv2.COLOR_RGB2GRAY)
+            tiles.append(tile)
             dpis.append(page.dpi)
     dpi = sorted(dpis)[len(dpis) // 2]
     result = place_tiles(tiles, dpi, grid=grid, progress=_progress("stitch"))

@@ -367,7 +367,16 @@ def place_tiles(
             pa, pb = good[key]
             seam.residual_px = float(np.percentile(_residuals(result_t[a], result_t[b], pa, pb), 95))
             seam.confirmed = not seam.reason and seam.residual_px <= MAX_RESIDUAL_PX
-    # sheet frame: shift so that every placed tile lands at positive coordinates
+    # sheet frame: the tiles' scan rotations average out, so turn the solution by their mean angle
+    # (anchoring on the first tile would leave the whole sheet as tilted as that one scan was)
+    angles = [np.arctan2(t[1, 0], t[0, 0]) for t in result_t if t is not None]
+    mean = -float(np.mean(angles)) if angles else 0.0
+    turn = np.array([[np.cos(mean), -np.sin(mean)], [np.sin(mean), np.cos(mean)]])
+    for t in result_t:
+        if t is not None:
+            t[:, :2] = turn @ t[:, :2]
+            t[:, 2] = turn @ t[:, 2]
+    # shift so that every placed tile lands at positive coordinates
     corners = []
     for t, tile in zip(result_t, tiles, strict=True):
         if t is not None:
