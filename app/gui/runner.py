@@ -37,6 +37,8 @@ class Job(QRunnable):
         self.cancel_event = threading.Event()
         self.signals = JobSignals()
         self.done = threading.Event()
+        self.result = None  # what fn returned, or
+        self.error: str | None = None  # the message shown for a failure (set before `done`)
 
     def run(self) -> None:
         self.signals.started.emit()
@@ -45,11 +47,14 @@ class Job(QRunnable):
         except Cancelled:
             self.signals.cancelled.emit()
         except UserError as exc:
-            self.signals.failed.emit(i18n.message(exc))
+            self.error = i18n.message(exc)
+            self.signals.failed.emit(self.error)
         except Exception as exc:  # a bug: show it, log the traceback, keep the window alive
             log.error("job %s crashed:\n%s", self.name, traceback.format_exc())
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.signals.failed.emit(self.error)
         else:
+            self.result = result
             self.signals.finished.emit(result)
         finally:
             self.done.set()

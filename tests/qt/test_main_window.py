@@ -45,15 +45,14 @@ def test_import_then_ocr_run_as_jobs_and_update_the_view(qtbot, window, workspac
     window.refresh()
     window.select_code("HS-010")
     job = window.run_import("HS-010", "Đơn đề nghị", "document", [str(page_png)])
-    with qtbot.waitSignal(job.signals.finished, timeout=30000) as blocker:
-        pass
-    assert blocker.args == [1]
+    qtbot.waitUntil(job.done.is_set, timeout=30000)  # race-free: a job can finish before a signal wait
+    assert job.result == 1 and job.error is None
     qtbot.waitUntil(lambda: _cells(window.component_view, 0) == ["Đơn đề nghị"])
     assert _cells(window.component_view, 2) == ["1"]
 
     job = window.process()
-    with qtbot.waitSignal(job.signals.finished, timeout=120000):
-        pass
+    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    assert job.error is None
     comp = workspace.component("HS-010", "Đơn đề nghị")
     assert comp.status == "processed"
     assert workspace.latest_artifact(comp.id, "ocr_pdf") is not None
@@ -67,9 +66,8 @@ def test_failed_job_reports_the_error_and_keeps_the_window(qtbot, window, worksp
     bad = tmp_path / "rỗng.png"
     bad.write_bytes(b"")
     job = window.run_import("HS-011", "Đơn", "document", [str(bad)])
-    with qtbot.waitSignal(job.signals.failed, timeout=30000) as blocker:
-        pass
-    assert "rỗng.png" in blocker.args[0]
+    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    assert "rỗng.png" in job.error
     qtbot.waitUntil(lambda: bool(shown))
     assert "rỗng.png" in shown[0]
     assert (
@@ -97,8 +95,8 @@ def test_official_certifies_from_the_window_and_the_report_shows_both_signatures
     job = window.run_sign(
         "HS-020", official_token.module, official_token.pin, role="official", token_label=official_token.label
     )
-    with qtbot.waitSignal(job.signals.finished, timeout=60000):
-        pass
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    assert job.error is None
     art = workspace.latest_artifact(comp.id, "signed_pdf")
     assert (
         json.loads(art.meta)["role"] == "official"
@@ -106,8 +104,7 @@ def test_official_certifies_from_the_window_and_the_report_shows_both_signatures
     )
 
     job = window.verify_file(str(workspace.blobs.path(art.blob)))
-    with qtbot.waitSignal(job.signals.finished, timeout=60000):
-        pass
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
     qtbot.waitUntil(lambda: getattr(window, "last_report_dialog", None) is not None)
     dialog = window.last_report_dialog
     table = dialog.table
@@ -127,14 +124,12 @@ def test_daily_upload_runs_once_a_day_from_the_configured_time(qtbot, workspace,
     assert win.maybe_daily_upload(datetime(2026, 11, 27, 16, 40)) is None  # not yet
     job = win.maybe_daily_upload(datetime(2026, 11, 27, 16, 50))
     assert job is not None
-    with qtbot.waitSignal(job.signals.finished, timeout=30000):
-        pass
+    qtbot.waitUntil(job.done.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
     qtbot.waitUntil(lambda: not win.runner.busy())
     assert win.maybe_daily_upload(datetime(2026, 11, 27, 18, 0)) is None  # once that day
     job = win.maybe_daily_upload(datetime(2026, 11, 28, 16, 46))
     assert job is not None
-    with qtbot.waitSignal(job.signals.finished, timeout=30000):
-        pass
+    qtbot.waitUntil(job.done.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
     qtbot.waitUntil(lambda: not win.runner.busy())
     win.close()
     assert not win.daily_timer.isActive()
@@ -147,8 +142,7 @@ def test_pause_button_toggles_the_upload_pause(qtbot, window):
     assert window.upload_pause.is_set()
     window.toggle_pause()
     assert not window.upload_pause.is_set()
-    with qtbot.waitSignal(job.signals.finished, timeout=30000):
-        pass
+    qtbot.waitUntil(job.done.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
     qtbot.waitUntil(lambda: not window.runner.busy())
     assert window.pause_button.isHidden()
 
@@ -173,8 +167,7 @@ def test_upload_all_tells_the_clerk_what_the_portal_refused(qtbot, workspace, tm
         shown = []
         monkeypatch.setattr(win, "_error", shown.append)
         job = win.upload()
-        with qtbot.waitSignal(job.signals.finished, timeout=60000):
-            pass
+        qtbot.waitUntil(job.done.is_set, timeout=60000)
         qtbot.waitUntil(lambda: bool(shown))
         assert "TUCHOI-40" in shown[0] and "1" in win.statusBar().currentMessage()
         assert [e["dossier"] for e in portal.journal()] == ["HS-40"]
