@@ -72,20 +72,24 @@ def import_into(
     """Read every page of `files` (all or nothing for a bad file) and add them to the component."""
     component = ws.component(code, component_name, create=True, kind=kind)
     pages = import_files(files, progress=progress, cancel=cancel)
-    added = [
-        ws.add_page(
-            component.id,
-            p.data,
-            fmt=p.fmt,
-            dpi=p.dpi,
-            width=p.width,
-            height=p.height,
-            rotation=p.rotation,
-            source=f"{p.source}#{p.index + 1}",
-        )
+    added = ws.add_pages(component.id, _page_rows(pages))
+    return clean_pages(ws, added, cancel=cancel)
+
+
+def _page_rows(pages, source_prefix: str = "") -> list[dict]:
+    """Imported pages as `Workspace.add_pages` takes them; the source says file and page number."""
+    return [
+        {
+            "data": p.data,
+            "fmt": p.fmt,
+            "dpi": p.dpi,
+            "width": p.width,
+            "height": p.height,
+            "rotation": p.rotation,
+            "source": f"{source_prefix}{p.source}#{p.index + 1}",
+        }
         for p in pages
     ]
-    return clean_pages(ws, added, cancel=cancel)
 
 
 @dataclass
@@ -130,21 +134,7 @@ def import_stack(
         if not group:
             continue
         component = ws.component(code, name, create=True, kind=kind)
-        rows = ws.add_pages(
-            component.id,
-            [
-                {
-                    "data": p.data,
-                    "fmt": p.fmt,
-                    "dpi": p.dpi,
-                    "width": p.width,
-                    "height": p.height,
-                    "rotation": p.rotation,
-                    "source": f"{p.source}#{p.index + 1}",
-                }
-                for p in group
-            ],
-        )
+        rows = ws.add_pages(component.id, _page_rows(group))
         added[name] = clean_pages(ws, rows, cancel=cancel)
     applicant = None
     if card is not None and not dossier.applicant_id:
@@ -162,21 +152,7 @@ def import_watched(ws: Workspace, code: str, component_name: str, path: Path, sh
         return 0
     component = ws.component(code, component_name, create=True)
     pages = import_files([path])
-    added = ws.add_pages(
-        component.id,
-        [
-            {
-                "data": p.data,
-                "fmt": p.fmt,
-                "dpi": p.dpi,
-                "width": p.width,
-                "height": p.height,
-                "rotation": p.rotation,
-                "source": f"{tag}{p.source}#{p.index + 1}",
-            }
-            for p in pages
-        ],
-    )
+    added = ws.add_pages(component.id, _page_rows(pages, tag))
     clean_pages(ws, added)
     return len(added)
 

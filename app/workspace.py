@@ -339,22 +339,8 @@ class Workspace:
         actor: str = "",
     ) -> Page:
         """Store the page's bytes first (durable), then its row: a crash never leaves a row without a file."""
-        digest = self.blobs.put_bytes(data)
-        with transaction(self.db.conn):
-            pos = self.db.execute(
-                "SELECT COALESCE(MAX(position), -1) + 1 FROM pages WHERE component_id = ?", [component_id]
-            ).fetchone()[0]
-            cur = self.db.execute(
-                "INSERT INTO pages (component_id, blob, fmt, position, rotation, dpi, width, height, source,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [component_id, digest, fmt, pos, rotation % 360, dpi, width, height, source, now_iso()],
-            )
-            self.db.execute(
-                "UPDATE components SET status = 'captured', updated_at = ? WHERE id = ?",
-                [now_iso(), component_id],
-            )
-            self._event("page.capture", str(component_id), {"blob": digest, "source": source}, actor)
-        return Page(**self.db["pages"].get(cur.lastrowid))
+        row = {"data": data, "fmt": fmt, "dpi": dpi, "width": width, "height": height}
+        return self.add_pages(component_id, [{**row, "rotation": rotation, "source": source}], actor=actor)[0]
 
     def add_pages(self, component_id: int, pages: list[dict], *, actor: str = "") -> list[Page]:
         """Several pages in one transaction (all or none), blobs stored first. Each dict holds the
