@@ -351,7 +351,3 @@ def wrong_pin_error(info: TokenInfo) -> SigningError:
     if info.pin_count_low:
         return WrongPinCountLow()
     return WrongPin()
-
-
-def is_ec(info: CertificateInfo) -> bool:
-    return info.key_type == "ec"
