@@ -121,6 +121,44 @@ def _similarity(pa: np.ndarray, pb: np.ndarray, threshold: float):
     return m, inliers.ravel().astype(bool)
 
 
+def _overlap_agreement(ga: np.ndarray, gb: np.ndarray, m: np.ndarray) -> float:
+    """How well tile b, placed by `m` (b -> a), agrees with tile a over their whole overlap: the
+    correlation of their line work there. A false match from a repeated symbol agrees where the
+    symbol is and nowhere else in the overlap."""
+    h, w = ga.shape
+    warped = cv2.warpAffine(gb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+    inside = cv2.warpAffine(np.full(gb.shape, 255, np.uint8), m, (w, h), borderValue=0) > 0
+    inside &= cv2.erode(inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    if inside.sum() < 500:
+        return 0.0
+    ink_a = cv2.GaussianBlur(255 - ga, (0, 0), 1.5).astype(np.float32)[inside]
+    ink_b = cv2.GaussianBlur(255 - warped, (0, 0), 1.5).astype(np.float32)[inside]
+    ink_a -= ink_a.mean()
+    ink_b -= ink_b.mean()
+    denom = float(np.sqrt((ink_a * ink_a).sum() * (ink_b * ink_b).sum()))
+    return float((ink_a * ink_b).sum() / denom) if denom > 0 else 0.0
+
+
+def _best_hypothesis(ga: np.ndarray, gb: np.ndarray, pa: np.ndarray, pb: np.ndarray, *, tries: int = 4):
+    """RANSAC again on the matches the previous fits left out, keeping the fit whose overlap agrees
+    best: repeated symbols (doors, grids, dimension ticks) give several confident fits."""
+    best, best_inliers, best_score = None, None, 0.35
+    idx = np.arange(len(pa))
+    for _ in range(tries):
+        if len(idx) < MIN_INLIERS:
+            break
+        m, inliers = _similarity(pa[idx], pb[idx], 2.0)
+        if m is None or inliers.sum() < MIN_INLIERS:
+            break
+        score = _overlap_agreement(ga, gb, m)
+        if score > best_score:
+            full = np.zeros(len(pa), bool)
+            full[idx[inliers]] = True
+            best, best_inliers, best_score = m, full, score
+        idx = idx[~inliers]
+    return best, best_inliers
+
+
 def _candidate_pairs(n: int, grid: tuple[int, int] | None) -> list[tuple[int, int]]:
     if grid is None:
         return list(itertools.combinations(range(n), 2))
@@ -313,7 +351,7 @@ def place_tiles(
         if len(matches) >= MIN_INLIERS:
             pa = np.float32([ka[m.queryIdx].pt for m in matches])
             pb = np.float32([kb[m.trainIdx].pt for m in matches])
-            coarse, inliers = _similarity(pa, pb, 2.0)
+            coarse, inliers = _best_hypothesis(small[a], small[b], pa, pb)
             if coarse is not None and inliers.sum() >= MIN_INLIERS:
                 fa, fb = _full_res_correspondences(tiles[a], tiles[b], coarse, scale, dpi)
                 if fa is not None:
@@ -367,11 +405,10 @@ def place_tiles(
             pa, pb = good[key]
             seam.residual_px = float(np.percentile(_residuals(result_t[a], result_t[b], pa, pb), 95))
             seam.confirmed = not seam.reason and seam.residual_px <= MAX_RESIDUAL_PX
-    # sheet frame: the tiles' scan rotations average out, so turn the solution by their mean angle
-    # (anchoring on the first tile would leave the whole sheet as tilted as that one scan was)
-    angles = [np.arctan2(t[1, 0], t[0, 0]) for t in result_t if t is not None]
-    mean = -float(np.mean(angles)) if angles else 0.0
-    turn = np.array([[np.cos(mean), -np.sin(mean)], [np.sin(mean), np.cos(mean)]])
+    # sheet frame: square to the drawing's own long lines (its frame, walls, title block); anchoring
+    # on the first tile would leave the whole sheet as tilted as that one scan was
+    angle = -_drawing_angle(small, result_t, scale)
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     for t in result_t:
         if t is not None:
             t[:, :2] = turn @ t[:, :2]
@@ -405,6 +442,45 @@ def place_tiles(
         (float(x0), float(y0)),
         sorted(set(rescan)),
     )
+
+
+def _drawing_angle(small: list[np.ndarray], transforms: list[np.ndarray | None], scale: float) -> float:
+    """The tilt (radians) of the placed drawing's long straight lines from the sheet axes: the
+    median of near-horizontal and near-vertical segments on a working-resolution composite;
+    falls back to the tiles' mean rotation when the drawing shows no long lines."""
+    placed = [(im, t) for im, t in zip(small, transforms, strict=True) if t is not None]
+    fallback = float(np.mean([np.arctan2(t[1, 0], t[0, 0]) for _, t in placed]))
+    corners = []
+    for im, t in placed:
+        h, w = im.shape
+        ts = t.copy()
+        ts[:, 2] *= scale
+        corners.append(cv2.transform(np.float32([[0, 0], [w, 0], [w, h], [0, h]])[None], ts)[0])
+    allc = np.concatenate(corners)
+    x0, y0 = allc.min(axis=0)
+    x1, y1 = allc.max(axis=0)
+    size = (int(x1 - x0) + 1, int(y1 - y0) + 1)
+    canvas = np.full((size[1], size[0]), 255, np.uint8)
+    for im, t in placed:
+        ts = t.copy()
+        ts[:, 2] = ts[:, 2] * scale - [x0, y0]
+        np.minimum(canvas, cv2.warpAffine(im, ts, size, borderValue=255), out=canvas)
+    edges = cv2.Canny(canvas, 60, 160)
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=80, minLineLength=max(size) // 8, maxLineGap=4)
+    if lines is None:
+        return fallback
+    angles, weights = [], []
+    for x_a, y_a, x_b, y_b in lines.reshape(-1, 4).astype(float):
+        a = np.arctan2(y_b - y_a, x_b - x_a)
+        a = (a + np.pi / 4) % (np.pi / 2) - np.pi / 4  # fold to the nearest axis
+        if abs(a) < np.radians(5):
+            angles.append(a)
+            weights.append(np.hypot(x_b - x_a, y_b - y_a))
+    if len(angles) < 3:
+        return fallback
+    order = np.argsort(angles)
+    cum = np.cumsum(np.array(weights)[order])
+    return float(np.array(angles)[order][np.searchsorted(cum, cum[-1] / 2)])  # weighted median
 
 
 def paper_white(tile: np.ndarray) -> np.ndarray:

@@ -87,7 +87,7 @@ def _restricted_error(result, truth, sheet_shape, tiles) -> float:
         for k in np.nonzero(inside)[0]:
             seen[k].append(mapped[k])
     spreads = [np.linalg.norm(np.array(v) - np.mean(v, axis=0), axis=1).max() for v in seen if len(v) >= 2]
-    return float(np.percentile(spreads, 95))
+    return float(max(spreads))  # the worst shared point: a misplaced column cannot hide in a percentile
 
 
 def test_tiles_in_any_order_are_placed_by_content():
@@ -126,3 +126,26 @@ def test_stitch_command_writes_the_sheet_and_reports_each_seam(tmp_path, sohoa_h
     assert all({"residual_px", "confirmed"} <= set(s) for s in data["seams"])
     with Image.open(out) as im:
         assert abs(im.width - 3400) < 120 and round(im.info["dpi"][0]) == 200
+
+
+def test_repeated_rooms_with_narrow_overlaps_are_placed_right():
+    """Identical rooms every 180 px and overlaps of about an inch: every tile lands right (or the
+    seam is reported). A generated A1 case showed the failure this guards against: a whole column
+    placed one room pattern off, since fixed by checking the overlap as a whole."""
+    h, w = 1200, 1900
+    sheet = np.full((h, w), 255, np.uint8)
+    cv2.rectangle(sheet, (20, 20), (w - 20, h - 20), 0, 3)
+    for y in range(60, h - 200, 180):
+        for x in range(60, w - 200, 180):
+            cv2.rectangle(sheet, (x, y), (x + 150, y + 150), 0, 2)
+            cv2.line(sheet, (x + 20, y + 75), (x + 60, y + 40), 0, 1)
+            cv2.circle(sheet, (x + 110, y + 100), 14, 0, 1)
+    rng = np.random.default_rng(3)
+    for _ in range(25):  # a few unique marks: room numbers, a stair
+        x, y = int(rng.integers(80, w - 120)), int(rng.integers(80, h - 120))
+        cv2.putText(sheet, f"{rng.integers(100, 999)}", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 0, 2)
+    tiles, truth = _tiles(sheet, grid=(1, 3), overlap=0.15, seed=5)  # about an inch, as on an A3 bed
+    result = place_tiles(tiles, DPI, grid=(1, 3))
+    assert all(t is not None for t in result.transforms)
+    err = _restricted_error(result, truth, sheet.shape, tiles)
+    assert err < 1.0 or result.verdict == "needs_rescan", (err, result.as_dict())
