@@ -149,3 +149,17 @@ def test_repeated_rooms_with_narrow_overlaps_are_placed_right():
     assert all(t is not None for t in result.transforms)
     err = _restricted_error(result, truth, sheet.shape, tiles)
     assert err < 1.0 or result.verdict == "needs_rescan", (err, result.as_dict())
+
+
+def test_tile_plans_cover_the_sheet_with_real_overlaps():
+    from scanner.stitch import plan_tiles
+
+    a1 = plan_tiles("A1", "A3")
+    assert (a1.rows, a1.cols) != (2, 2) and a1.rows * a1.cols == 6  # 2x2 A3 would share nothing
+    assert min(a1.overlap_mm) >= 20
+    a0 = plan_tiles("A0", "A3")
+    assert a0.rows * a0.cols <= 15 and min(a0.overlap_mm) >= 20
+    for plan, (w, h) in ((a1, (841, 594)), (a0, (1189, 841))):
+        assert min(t[0] for t in plan.tiles) == 0 and max(t[2] for t in plan.tiles) == pytest.approx(w)
+        assert min(t[1] for t in plan.tiles) == 0 and max(t[3] for t in plan.tiles) == pytest.approx(h)
+    assert plan_tiles("A3", "A3").rows * plan_tiles("A3", "A3").cols == 1
