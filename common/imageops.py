@@ -78,6 +78,16 @@ def _project(xs: np.ndarray, ys: np.ndarray, angle_deg: float, scale: float = 1.
     return np.round((ys * np.cos(a) + xs * np.sin(a)) * scale).astype(np.int64)
 
 
+def peak_offset(scores, i: int) -> float:
+    """Where the peak at index `i` of evenly spaced scores really is, in steps from `i` (-0.5..0.5):
+    the top of the parabola through it and its neighbours."""
+    if not 0 < i < len(scores) - 1:
+        return 0.0
+    s0, s1, s2 = float(scores[i - 1]), float(scores[i]), float(scores[i + 1])
+    denom = s0 - 2 * s1 + s2
+    return 0.5 * (s0 - s2) / denom if denom < 0 else 0.0
+
+
 def best_skew(xs: np.ndarray, ys: np.ndarray, height: int, *, limit: float = 6.0) -> tuple[float, float]:
     """(angle, score) maximising the row profile's sharpness: 0.5 degree steps, then 0.05, then a parabola."""
     if xs.size < 50:
@@ -92,13 +102,7 @@ def best_skew(xs: np.ndarray, ys: np.ndarray, height: int, *, limit: float = 6.0
     fine_angles = np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, 0.05)
     fine_scores = [score(float(a), True) for a in fine_angles]
     i = int(np.argmax(fine_scores))
-    best = float(fine_angles[i])
-    if 0 < i < len(fine_angles) - 1:
-        s0, s1, s2 = fine_scores[i - 1], fine_scores[i], fine_scores[i + 1]
-        denom = s0 - 2 * s1 + s2
-        if denom < 0:
-            best += 0.05 * 0.5 * (s0 - s2) / denom
-    return best, fine_scores[i]
+    return float(fine_angles[i]) + 0.05 * peak_offset(fine_scores, i), fine_scores[i]
 
 
 def _updown_votes(rows: np.ndarray, height: int) -> float:

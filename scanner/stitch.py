@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from common.errors import QT_TRANSLATE_NOOP
+from common.imageops import peak_offset
 from common.progress import Progress, check_cancel, report
 from scanner.errors import ScannerError
 
 log = logging.getLogger(__name__)
 
 WORK_DPI = 75.0
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 MIN_INLIERS = 12
-CONFIRM_INLIERS = 20
+CONFIRM_PATCHES = 6  # patches that agree before a seam counts as confirmed by content
 CONFIRM_SPREAD_MM = 8.0  # inliers must spread at least this far across and along the seam
 MAX_RESIDUAL_PX = 1.0  # a confirmed seam agrees with the solution to this, p95, at full resolution
 
@@ -62,6 +66,8 @@ class StitchResult:
     dpi: float
     offsets: tuple[float, float] = (0.0, 0.0)
     rescan: list[int] = field(default_factory=list)
+    # per confirmed or trusted pair (a, b): matched points in tile a and in tile b (full resolution)
+    pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def verdict(self) -> str:
@@ -176,88 +182,130 @@ def _candidate_pairs(n: int, grid: tuple[int, int] | None) -> list[tuple[int, in
 
 
 def _spread_ok(points: np.ndarray, min_px: float) -> bool:
-    """Inliers that pin a similarity: spread far along the seam and off one line (a narrow overlap
-    is fine; features all on one line, or in one spot, leave the rotation or the shift free)."""
+    """Matched patches that pin a similarity: each patch pins a shift in both directions, so two
+    far apart pin the rotation too; patches bunched in one spot leave the rotation free."""
     if len(points) < 3:
         return False
     centred = points - points.mean(axis=0)
     eig = np.linalg.eigvalsh(np.cov(centred.T))
-    along, across = float(np.sqrt(eig.max())) * 2, float(np.sqrt(max(eig.min(), 0.0))) * 2
-    return along >= min_px and across >= min_px / 4
+    return float(np.sqrt(eig.max())) * 2 >= min_px
 
 
-REFINE_WINDOW_IN = 1.2  # full-resolution windows matched inside an overlap (inches)
-REFINE_WINDOWS = 10
+PATCH_IN = 0.32  # full-resolution patches matched inside an overlap (inches)
+MAX_PATCHES = 36
+SEARCH_IN = 0.07  # how far the coarse fit may be off (inches)
 
 
-def _full_res_correspondences(ta, tb, coarse: np.ndarray, scale: float, dpi: float):
-    """Match again at full resolution in a few windows of the predicted overlap (the inkiest ones,
-    spread out); returns (pa, pb) inliers. Memory stays small whatever the tile size."""
-    ga, gb = _gray(ta), _gray(tb)
+def _structure(small: np.ndarray, win: int) -> np.ndarray:
+    """Per pixel of a working-resolution tile, how well a window there pins a shift in both
+    directions: the smaller eigenvalue of the gradient structure tensor (lines along one direction
+    only, or blank paper, score near zero)."""
+    f = small.astype(np.float32)
+    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
+    k = (win, win)
+    xx = cv2.boxFilter(gx * gx, -1, k)
+    yy = cv2.boxFilter(gy * gy, -1, k)
+    xy = cv2.boxFilter(gx * gy, -1, k)
+    half_trace = (xx + yy) / 2
+    return half_trace - np.sqrt(((xx - yy) / 2) ** 2 + xy * xy)
+
+
+def _subpixel(r: np.ndarray, y: int, x: int) -> tuple[float, float]:
+    dx = dy = 0.0
+    if 0 < x < r.shape[1] - 1:
+        a, b, c = r[y, x - 1], r[y, x], r[y, x + 1]
+        den = a - 2 * b + c
+        if den < 0:
+            dx = 0.5 * (a - c) / den
+    if 0 < y < r.shape[0] - 1:
+        a, b, c = r[y - 1, x], r[y, x], r[y + 1, x]
+        den = a - 2 * b + c
+        if den < 0:
+            dy = 0.5 * (a - c) / den
+    return float(np.clip(dx, -1, 1)), float(np.clip(dy, -1, 1))
+
+
+def _patch_correspondences(ga, gb, small_b, coarse: np.ndarray, scale: float, dpi: float):
+    """Refine a pair at full resolution: patches of tile b with structure in both directions,
+    resampled into tile a's frame by the coarse fit, found in a by normalised cross-correlation
+    with a sub-pixel peak. Returns (pa, pb) of the patches that agree, or (None, None)."""
     full = coarse.copy()
-    full[:, 2] /= scale  # translation to full-resolution pixels (scale/rotation unchanged)
+    full[:, 2] /= scale
     ha, wa = ga.shape
     hb, wb = gb.shape
-    win = max(96, int(REFINE_WINDOW_IN * dpi)) // 8 * 8
-    pad = max(8, int(0.08 * dpi))  # room for the coarse fit's error
-    # candidate window centres in b on a coarse lattice, kept when they land well inside a
-    step = win // 2
-    ys, xs = np.mgrid[win // 2 : hb - win // 2 : step, win // 2 : wb - win // 2 : step]
-    centres_b = np.column_stack([xs.ravel(), ys.ravel()]).astype(np.float32)
-    if len(centres_b) == 0:
+    p = max(24, int(PATCH_IN * dpi)) // 2 * 2
+    r = max(6, int(SEARCH_IN * dpi))
+    # candidate centres: where b's content pins a shift, inside a with room for the search
+    win = max(3, int(p * scale))
+    score = _structure(small_b, win)
+    step = max(2, int(p * scale * 0.75))
+    ys, xs = np.mgrid[win : small_b.shape[0] - win : step, win : small_b.shape[1] - win : step]
+    cand_b = np.column_stack([xs.ravel(), ys.ravel()]).astype(np.float32) / scale
+    if len(cand_b) == 0:
         return None, None
-    centres_a = cv2.transform(centres_b[None], full)[0]
-    # a window may cross tile a's edge (overlaps can be narrower than a window): keep it when at
-    # least a third of it lands inside a
-    half = win / 2
-    over_x = np.clip(np.minimum(centres_a[:, 0] + half, wa) - np.maximum(centres_a[:, 0] - half, 0), 0, None)
-    over_y = np.clip(np.minimum(centres_a[:, 1] + half, ha) - np.maximum(centres_a[:, 1] - half, 0), 0, None)
-    inside = over_x * over_y >= win * win / 3
-    centres_b, centres_a = centres_b[inside], centres_a[inside]
-    if len(centres_b) == 0:
+    strength = score[ys.ravel(), xs.ravel()]
+    cand_a = cv2.transform(cand_b[None], full)[0]
+    margin = p / 2 + r + 2
+    inside = (
+        (cand_a[:, 0] > margin)
+        & (cand_a[:, 0] < wa - margin)
+        & (cand_a[:, 1] > margin)
+        & (cand_a[:, 1] < ha - margin)
+        & (cand_b[:, 0] > p)
+        & (cand_b[:, 0] < wb - p)
+        & (cand_b[:, 1] > p)
+        & (cand_b[:, 1] < hb - p)
+    )
+    floor = 0.02 * float(score.max()) if score.size else 0.0
+    keep = inside & (strength > max(floor, 1.0))
+    cand_b, cand_a, strength = cand_b[keep], cand_a[keep], strength[keep]
+    if len(cand_b) < 3:
         return None, None
-    # ink in each window (on a small copy), inkiest first, then spread out
-    f = 0.25
-    small = cv2.resize(gb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    dark = small < float(np.percentile(small, 90)) - 30  # line work, relative to this tile's paper
-    ink = []
-    for x, y in centres_b:
-        x0, y0 = int((x - win / 2) * f), int((y - win / 2) * f)
-        patch = dark[y0 : y0 + int(win * f), x0 : x0 + int(win * f)]
-        ink.append(float(patch.mean()) if patch.size else 0.0)
-    order = np.argsort(ink)[::-1]
+    # strongest first, spread out: at most one patch per p x p cell
+    order = np.argsort(strength)[::-1]
     chosen: list[int] = []
     for k in order:
-        if ink[k] <= 0.002:
-            break
-        if all(np.hypot(*(centres_b[k] - centres_b[j])) >= win for j in chosen):
+        if all(max(abs(cand_b[k][0] - cand_b[j][0]), abs(cand_b[k][1] - cand_b[j][1])) >= p for j in chosen):
             chosen.append(int(k))
-        if len(chosen) >= REFINE_WINDOWS:
+        if len(chosen) >= MAX_PATCHES:
             break
-    pa_all, pb_all = [], []
+    pa, pb = [], []
     for k in chosen:
-        bx, by = int(centres_b[k][0] - win / 2), int(centres_b[k][1] - win / 2)
-        ax = max(0, int(centres_a[k][0] - win / 2 - pad))
-        ay = max(0, int(centres_a[k][1] - win / 2 - pad))
-        wb_ = gb[by : by + win, bx : bx + win]
-        wa_ = ga[ay : int(centres_a[k][1] + win / 2 + pad), ax : int(centres_a[k][0] + win / 2 + pad)]
-        if wa_.shape[0] < 16 or wa_.shape[1] < 16:
+        qa = cand_a[k]
+        ox, oy = float(qa[0]) - p / 2, float(qa[1]) - p / 2
+        shift = full.copy()
+        shift[:, 2] -= (ox, oy)
+        templ = cv2.warpAffine(gb, shift, (p, p), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        x0, y0 = round(ox) - r, round(oy) - r
+        area = ga[y0 : y0 + p + 2 * r, x0 : x0 + p + 2 * r]
+        if area.shape != (p + 2 * r, p + 2 * r) or float(templ.std()) < 4.0:
             continue
-        ka, da = _features(wa_)
-        kb, db = _features(wb_)
-        for m in _match(da, db, 0.8):
-            pa_all.append((ka[m.queryIdx].pt[0] + ax, ka[m.queryIdx].pt[1] + ay))
-            pb_all.append((kb[m.trainIdx].pt[0] + bx, kb[m.trainIdx].pt[1] + by))
-    if len(pa_all) < MIN_INLIERS:
+        res = cv2.matchTemplate(area, templ, cv2.TM_CCOEFF_NORMED)
+        _, peak, _, (bx, by) = cv2.minMaxLoc(res)
+        if peak < 0.6:
+            continue
+        # a second peak nearly as high elsewhere: a repeated pattern, not a position
+        suppressed = res.copy()
+        cv2.circle(suppressed, (bx, by), max(3, p // 8), -1.0, -1)
+        if float(suppressed.max()) > peak - 0.08:
+            continue
+        dx, dy = _subpixel(res, by, bx)
+        # the template's top-left sits at (x0 + bx + dx, y0 + by + dy) in a; it was cut at (ox, oy)
+        ax = x0 + bx + dx - ox
+        ay = y0 + by + dy - oy
+        pa.append((qa[0] + ax, qa[1] + ay))
+        pb.append(tuple(cand_b[k]))
+    if len(pa) < 4:
         return None, None
-    pa, pb = np.float32(pa_all), np.float32(pb_all)
-    predicted = cv2.transform(pb[None], full)[0]
-    near = np.linalg.norm(predicted - pa, axis=1) < 12.0  # guided: only matches where the coarse fit says
-    pa, pb = pa[near], pb[near]
-    m, inliers = _similarity(pa, pb, 1.5)
-    if m is None or inliers.sum() < MIN_INLIERS:
+    pa_, pb_ = np.float32(pa), np.float32(pb)
+    m, inliers = cv2.estimateAffinePartial2D(
+        pb_, pa_, method=cv2.RANSAC, ransacReprojThreshold=1.0, maxIters=2000, confidence=0.999
+    )
+    if m is None or inliers.sum() < 4:
         return None, None
-    return pa[inliers], pb[inliers]
+    keep = inliers.ravel().astype(bool)
+    return pa_[keep], pb_[keep]
 
 
 def _solve(n: int, pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], anchor: int):
@@ -323,6 +371,31 @@ def _residuals(t_a, t_b, pa, pb) -> np.ndarray:
     return np.linalg.norm(cv2.transform(pa[None], t_a)[0] - cv2.transform(pb[None], t_b)[0], axis=1)
 
 
+def _working_copy(gray: np.ndarray, scale: float) -> np.ndarray:
+    """A small copy for finding pairs: thin lines thickened first, so they survive the reduction."""
+    if scale >= 1.0:
+        return gray.copy()
+    k = max(1, round(0.75 / scale))
+    thick = cv2.erode(gray, np.ones((k, k), np.uint8)) if k > 1 else gray
+    return cv2.resize(thick, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+@dataclass
+class TileFeatures:
+    """What matching needs of one tile: its working-resolution copy and SIFT features there."""
+
+    small: np.ndarray
+    points: np.ndarray  # N x 2 float32, working-resolution pixels
+    descriptors: np.ndarray | None
+
+
+def tile_features(gray: np.ndarray, dpi: float) -> TileFeatures:
+    small = _working_copy(gray, min(1.0, WORK_DPI / dpi))
+    keypoints, descriptors = _features(small)
+    points = np.float32([k.pt for k in keypoints]).reshape(-1, 2)
+    return TileFeatures(small, points, descriptors)
+
+
 def place_tiles(
     tiles: list[np.ndarray],
     dpi: float,
@@ -330,92 +403,107 @@ def place_tiles(
     grid: tuple[int, int] | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    features: list[TileFeatures] | None = None,
 ) -> StitchResult:
     """Find where every tile goes on the sheet. Tiles in any order; `grid` (rows, cols, scan order
-    row by row) only narrows which pairs are tried."""
+    row by row) narrows which pairs are tried, and places tiles whose overlaps hold nothing to
+    match (blank paper) at their grid position, reported for rescanning. `features`: from
+    `tile_features`, when the caller computed them already (while loading the next tile)."""
     n = len(tiles)
     if n < 2:
         raise StitchError(detail="at least two tiles are needed")
     scale = min(1.0, WORK_DPI / dpi)
-    small = [cv2.resize(_gray(t), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for t in tiles]
-    feats = [_features(s) for s in small]
+    grays = [_gray(t) for t in tiles]
+    if features is None:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            features = list(pool.map(lambda g: tile_features(g, dpi), grays))
+    small = [f.small for f in features]
     candidates = _candidate_pairs(n, grid)
     report(progress, 0, len(candidates) + 2)
     seams: dict[tuple[int, int], Seam] = {}
     corr: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     min_spread = CONFIRM_SPREAD_MM / 25.4 * dpi
-    for k, (a, b) in enumerate(candidates):
+
+    def match_pair(pair: tuple[int, int]):
         check_cancel(cancel)
-        (ka, da), (kb, db) = feats[a], feats[b]
-        matches = _match(da, db)
-        if len(matches) >= MIN_INLIERS:
-            pa = np.float32([ka[m.queryIdx].pt for m in matches])
-            pb = np.float32([kb[m.trainIdx].pt for m in matches])
-            coarse, inliers = _best_hypothesis(small[a], small[b], pa, pb)
-            if coarse is not None and inliers.sum() >= MIN_INLIERS:
-                fa, fb = _full_res_correspondences(tiles[a], tiles[b], coarse, scale, dpi)
-                if fa is not None:
-                    corr[(a, b)] = (fa, fb)
-                    seams[(a, b)] = Seam(a, b, len(fa))
-                    if len(fa) < CONFIRM_INLIERS or not _spread_ok(fb, min_spread):
-                        seams[(a, b)].reason = "overlap too empty or features along one line"
-        elif grid is not None:
-            seams[(a, b)] = Seam(a, b, len(matches), reason="no match in the overlap")
-        report(progress, k + 1, len(candidates) + 2)
+        a, b = pair
+        fa_, fb_ = features[a], features[b]
+        matches = _match(fa_.descriptors, fb_.descriptors)
+        if len(matches) < MIN_INLIERS:
+            return pair, None, "no match in the overlap"
+        pa = fa_.points[[m.queryIdx for m in matches]]
+        pb = fb_.points[[m.trainIdx for m in matches]]
+        coarse, _inliers = _best_hypothesis(small[a], small[b], pa, pb)
+        if coarse is None:
+            return pair, None, "no match in the overlap"
+        fa, fb = _patch_correspondences(grays[a], grays[b], small[b], coarse, scale, dpi)
+        if fa is None:
+            return pair, None, "overlap too empty to fix the seam"
+        return pair, (fa, fb), ""
+
+    with ThreadPoolExecutor(WORKERS) as pool:  # OpenCV lets go of the interpreter while it works
+        for k, ((a, b), found, reason) in enumerate(pool.map(match_pair, candidates)):
+            if found is not None:
+                fa, fb = found
+                corr[(a, b)] = (fa, fb)
+                seams[(a, b)] = Seam(a, b, len(fa))
+                if len(fa) < CONFIRM_PATCHES or not _spread_ok(fb, min_spread):
+                    seams[(a, b)].reason = "overlap too empty to fix the seam"
+            elif grid is not None:
+                seams[(a, b)] = Seam(a, b, 0, reason=reason)
+            report(progress, k + 1, len(candidates) + 2)
 
     # Robust global solve: drop the pair that disagrees most until all agree (or it would disconnect).
     good = dict(corr)
-    if not good:  # nothing matches anywhere: the first tile stands alone, the rest must be rescanned
-        h, w = tiles[0].shape[:2]
-        alone = [np.array([[1.0, 0, 0], [0, 1.0, 0]])] + [None] * (n - 1)
-        return StitchResult(
-            alone,
-            sorted(seams.values(), key=lambda s: (s.a, s.b)),
-            (w, h),
-            dpi,
-            (0.0, 0.0),
-            list(range(1, n)),
-        )
-    while True:
-        groups = _components(n, good)
-        anchor = min(groups[0])
-        transforms = _solve(n, {k: v for k, v in good.items() if k[0] in groups[0]}, anchor)
-        if transforms is None:
-            raise StitchError(detail="no two tiles share enough of the drawing")
-        worst, worst_err = None, 0.0
-        for (a, b), (pa, pb) in good.items():
-            if a in groups[0]:
-                err = float(np.percentile(_residuals(transforms[a], transforms[b], pa, pb), 95))
-                if err > worst_err:
-                    worst, worst_err = (a, b), err
-        if worst is None or worst_err <= 3 * MAX_RESIDUAL_PX:
-            break
-        trial = {k: v for k, v in good.items() if k != worst}
-        if len(_components(n, trial)[0]) < len(groups[0]):
-            seams[worst].reason = "disagrees with the other seams"
-            break
-        log.info("pair %s dropped: %.1f px off the consensus", worst, worst_err)
-        seams[worst].reason = "disagrees with the other seams (repeated symbols?)"
-        good = trial
-    placed = groups[0]
-    result_t: list[np.ndarray | None] = [transforms[i] if i in placed else None for i in range(n)]
+    transforms: list[np.ndarray | None] = [None] * n
+    placed: set[int] = set()
+    groups = _components(n, good)
+    later: list[tuple[set[int], list]] = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        sub, dropped = _robust_solve(n, group, {k: v for k, v in good.items() if k[0] in group})
+        for key, why in dropped.items():
+            seams[key].reason = why
+            if why.startswith("disagrees with the other seams (repeated"):
+                good.pop(key, None)
+        if not placed:
+            for i in group:
+                transforms[i] = sub[i]
+            placed = set(group)
+        elif grid is not None:
+            later.append((group, sub))
+    if not placed:  # nothing matches anywhere: the first tile stands alone
+        transforms[0] = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+        placed = {0}
+    main = set(placed)
+    # the sheet's frame: square to the drawing's own long lines (its frame, walls, title block);
+    # anchoring on the first tile would leave the whole sheet as tilted as that one scan was
+    _square(transforms, small, scale)
+    if grid is not None:
+        identity = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+        later += [
+            ({i}, [identity] * n)
+            for i in range(n)
+            if transforms[i] is None and not any(i in g for g, _ in later)
+        ]
+        for group, sub in later:  # groups nothing ties to the rest, squared on their own lines
+            own = [sub[i].copy() if i in group else None for i in range(n)]
+            _square(own, small, scale)
+            _place_by_grid(transforms, own, group, grid, tiles)
     for key, seam in seams.items():
         a, b = key
-        if key in good and result_t[a] is not None and result_t[b] is not None:
+        if key in good and transforms[a] is not None and transforms[b] is not None:
             pa, pb = good[key]
-            seam.residual_px = float(np.percentile(_residuals(result_t[a], result_t[b], pa, pb), 95))
+            seam.residual_px = float(np.percentile(_residuals(transforms[a], transforms[b], pa, pb), 95))
             seam.confirmed = not seam.reason and seam.residual_px <= MAX_RESIDUAL_PX
-    # sheet frame: square to the drawing's own long lines (its frame, walls, title block); anchoring
-    # on the first tile would leave the whole sheet as tilted as that one scan was
-    angle = -_drawing_angle(small, result_t, scale)
-    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    for t in result_t:
-        if t is not None:
-            t[:, :2] = turn @ t[:, :2]
-            t[:, 2] = turn @ t[:, 2]
+            if not seam.confirmed and not seam.reason:
+                seam.reason = "content disagrees by more than a pixel"
+        elif (a in main) != (b in main) and not seam.reason.startswith("disagrees"):
+            seam.reason = "nothing in the overlap to match: placed from the tile grid"
     # shift so that every placed tile lands at positive coordinates
     corners = []
-    for t, tile in zip(result_t, tiles, strict=True):
+    for t, tile in zip(transforms, tiles, strict=True):
         if t is not None:
             h, w = tile.shape[:2]
             c = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
@@ -423,31 +511,111 @@ def place_tiles(
     allc = np.concatenate(corners)
     x0, y0 = np.floor(allc.min(axis=0))
     x1, y1 = np.ceil(allc.max(axis=0))
-    for t in result_t:
+    for t in transforms:
         if t is not None:
             t[0, 2] -= x0
             t[1, 2] -= y0
-    rescan = sorted(set(range(n)) - placed)
-    # a tile whose every seam is unconfirmed is not pinned by content: ask for it again
-    for i in sorted(placed):
-        own = [s for s in seams.values() if i in (s.a, s.b) and (s.a, s.b) in good]
-        if own and not any(s.confirmed for s in own):
-            rescan.append(i)
+    rescan = {i for i in range(n) if transforms[i] is None}
+    # a tile no confirmed seam pins is placed by its neighbours' guess, not by content: ask for it
+    # again (with the sheet shifted, so that its overlap takes in some of the drawing)
+    for i in range(n):
+        if transforms[i] is None:
+            continue
+        own = [s for s in seams.values() if i in (s.a, s.b)]
+        if not any(s.confirmed for s in own):
+            rescan.add(i)
+    # where two groups of tiles meet over blank paper, one side's tiles along that seam
+    for s in seams.values():
+        if not s.confirmed and (s.a in main) != (s.b in main):
+            rescan.add(s.b if s.a in main else s.a)
     report(progress, len(candidates) + 2, len(candidates) + 2)
     return StitchResult(
-        result_t,
+        transforms,
         sorted(seams.values(), key=lambda s: (s.a, s.b)),
         (int(x1 - x0), int(y1 - y0)),
         dpi,
         (float(x0), float(y0)),
-        sorted(set(rescan)),
+        sorted(rescan),
+        {k: v for k, v in good.items() if k in seams and seams[k].confirmed},
     )
 
 
+def _robust_solve(n: int, group: set[int], pairs: dict):
+    """Solve one connected group, dropping the pair that disagrees most with the rest until all
+    agree to a few pixels (or dropping it would split the group). Returns the transforms and the
+    reason per dropped or doubtful pair."""
+    good = dict(pairs)
+    dropped: dict[tuple[int, int], str] = {}
+    anchor = min(group)
+    while True:
+        transforms = _solve(n, good, anchor)
+        if transforms is None:
+            raise StitchError(detail="no two tiles share enough of the drawing")
+        worst, worst_err = None, 0.0
+        for (a, b), (pa, pb) in good.items():
+            err = float(np.percentile(_residuals(transforms[a], transforms[b], pa, pb), 95))
+            if err > worst_err:
+                worst, worst_err = (a, b), err
+        if worst is None or worst_err <= 3 * MAX_RESIDUAL_PX:
+            return transforms, dropped
+        trial = {k: v for k, v in good.items() if k != worst}
+        if len(_components(n, trial)[0]) < len(group):
+            dropped[worst] = "disagrees with the other seams"
+            return transforms, dropped
+        log.info("pair %s dropped: %.1f px off the consensus", worst, worst_err)
+        dropped[worst] = "disagrees with the other seams (repeated symbols?)"
+        good = trial
+
+
+def _place_by_grid(transforms, sub, group, grid, tiles) -> None:
+    """Put a group of tiles that nothing ties to the placed ones at their place in the scan grid:
+    the grid's step measured on the tiles already placed (or the tile size less a typical
+    overlap), the group kept together as its own seams fixed it."""
+    _rows, cols = grid
+    placed = [i for i, t in enumerate(transforms) if t is not None]
+    h, w = tiles[0].shape[:2]
+    pos = {i: (i // cols, i % cols) for i in range(len(tiles))}
+    centre = np.array([w / 2, h / 2])
+    data = np.array(
+        [(pos[i][1], pos[i][0], *(transforms[i][:, :2] @ centre + transforms[i][:, 2])) for i in placed]
+    )
+    steps = {"x": np.array([0.85 * w, 0.0]), "y": np.array([0.0, 0.85 * h])}
+    free = [(name, col) for name, col in (("x", 0), ("y", 1)) if len(np.unique(data[:, col])) > 1]
+    if free:
+        design = np.column_stack([np.ones(len(data))] + [data[:, col] for _, col in free])
+        sol, *_ = np.linalg.lstsq(design, data[:, 2:], rcond=None)
+        for k, (name, _) in enumerate(free):
+            steps[name] = sol[k + 1]
+    step_x, step_y = steps["x"], steps["y"]
+    origin = np.mean(data[:, 2:] - np.outer(data[:, 0], step_x) - np.outer(data[:, 1], step_y), axis=0)
+    anchor = min(group)
+    ra, ca = pos[anchor]
+    target = origin + ca * step_x + ra * step_y
+    inv_anchor = np.linalg.inv(np.vstack([sub[anchor], [0, 0, 1]]))
+    own_turn = sub[anchor][:, :2]  # the group as squared on its own lines
+    shift = target - own_turn @ centre  # the anchor's centre lands on its grid place
+    for i in group:
+        rel = inv_anchor @ np.vstack([sub[i], [0, 0, 1]])  # tile i in the anchor's frame
+        t = np.zeros((2, 3))
+        t[:, :2] = own_turn @ rel[:2, :2]
+        t[:, 2] = own_turn @ rel[:2, 2] + shift
+        transforms[i] = t
+
+
+def _square(transforms: list[np.ndarray | None], small: list[np.ndarray], scale: float) -> None:
+    """Turn the placed tiles (in place) so that the drawing's lines run along the sheet's axes."""
+    angle = -_drawing_angle(small, transforms, scale)
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    for t in transforms:
+        if t is not None:
+            t[:, :2] = turn @ t[:, :2]
+            t[:, 2] = turn @ t[:, 2]
+
+
 def _drawing_angle(small: list[np.ndarray], transforms: list[np.ndarray | None], scale: float) -> float:
-    """The tilt (radians) of the placed drawing's long straight lines from the sheet axes: the
-    median of near-horizontal and near-vertical segments on a working-resolution composite;
-    falls back to the tiles' mean rotation when the drawing shows no long lines."""
+    """The tilt (radians) of the placed drawing's straight lines from the sheet axes: the turn that
+    makes the ink's row and column projections sharpest, on a working-resolution composite; the
+    tiles' mean rotation when there is too little ink to tell."""
     placed = [(im, t) for im, t in zip(small, transforms, strict=True) if t is not None]
     fallback = float(np.mean([np.arctan2(t[1, 0], t[0, 0]) for _, t in placed]))
     corners = []
@@ -465,49 +633,32 @@ def _drawing_angle(small: list[np.ndarray], transforms: list[np.ndarray | None],
         ts = t.copy()
         ts[:, 2] = ts[:, 2] * scale - [x0, y0]
         np.minimum(canvas, cv2.warpAffine(im, ts, size, borderValue=255), out=canvas)
-    edges = cv2.Canny(canvas, 60, 160)
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=80, minLineLength=max(size) // 8, maxLineGap=4)
-    if lines is None:
+    ys, xs = np.nonzero(canvas < 160)
+    if len(xs) < 200:
         return fallback
-    angles, weights = [], []
-    for x_a, y_a, x_b, y_b in lines.reshape(-1, 4).astype(float):
-        a = np.arctan2(y_b - y_a, x_b - x_a)
-        a = (a + np.pi / 4) % (np.pi / 2) - np.pi / 4  # fold to the nearest axis
-        if abs(a) < np.radians(5):
-            angles.append(a)
-            weights.append(np.hypot(x_b - x_a, y_b - y_a))
-    if len(angles) < 3:
-        return fallback
-    order = np.argsort(angles)
-    cum = np.cumsum(np.array(weights)[order])
-    return float(np.array(angles)[order][np.searchsorted(cum, cum[-1] / 2)])  # weighted median
+    if len(xs) > 400_000:  # a sample is as good and keeps this quick
+        pick = np.random.default_rng(0).choice(len(xs), 400_000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs.astype(np.float32)
+    ys = ys.astype(np.float32)
 
+    def sharpness(angle: float) -> float:
+        """How concentrated the ink is on rows and columns once turned by `angle`: long straight
+        lines along the axes make tall narrow peaks in both projections."""
+        c, s = np.cos(angle), np.sin(angle)
+        rows = np.bincount(np.round(ys * c - xs * s - y_min).astype(np.int64))
+        cols = np.bincount(np.round(xs * c + ys * s - x_min).astype(np.int64))
+        return float((rows.astype(np.float64) ** 2).sum() + (cols.astype(np.float64) ** 2).sum())
 
-def paper_white(tile: np.ndarray) -> np.ndarray:
-    """The tile with its paper made white (divide by a smooth background): no brightness steps."""
-    gray = _gray(tile)
-    k = max(15, (min(gray.shape) // 40) | 1)
-    background = cv2.dilate(gray, np.ones((k, k), np.uint8))
-    background = cv2.GaussianBlur(background, (0, 0), k / 2)
-    return cv2.divide(gray, np.maximum(background, 1), scale=255)
-
-
-def composite(tiles: list[np.ndarray], result: StitchResult, *, margin_px: int = 0) -> np.ndarray:
-    """The sheet (gray, white paper): each tile's paper whitened, placed, darkest wins (line work)."""
-    w, h = result.size
-    sheet = np.full((h, w), 255, np.uint8)
-    for tile, t in zip(tiles, result.transforms, strict=True):
-        if t is None:
-            continue
-        white = paper_white(tile)
-        if margin_px:
-            white[:margin_px, :] = 255
-            white[-margin_px:, :] = 255
-            white[:, :margin_px] = 255
-            white[:, -margin_px:] = 255
-        warped = cv2.warpAffine(white, t, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-        np.minimum(sheet, warped, out=sheet)
-    return sheet
+    x_min = -float(canvas.shape[0]) - 2  # turned coordinates stay above these
+    y_min = -float(canvas.shape[1]) - 2
+    best = 0.0
+    for span, step in ((np.radians(4.0), np.radians(0.25)), (np.radians(0.3), np.radians(0.02))):
+        angles = best + np.arange(-span, span + step / 2, step)
+        scores = np.array([sharpness(a) for a in angles])
+        k = int(np.argmax(scores))
+        best = float(angles[k]) + peak_offset(scores, k) * float(step)
+    return best
 
 
 SHEETS_MM = {"A0": (1189, 841), "A1": (841, 594), "A2": (594, 420), "A3": (420, 297), "A4": (297, 210)}
