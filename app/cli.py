@@ -136,10 +136,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-deskew", action="store_true", help="do not straighten tilted pages")
     _json_flag(p)
 
-    p = sub.add_parser("stitch", help="tiles of a large drawing to one sheet")
+    p = sub.add_parser(
+        "stitch",
+        help="tiles of a large drawing (or one large-format scan) to one sheet: .pdf, .png or .tif",
+    )
     p.add_argument("tiles", nargs="+", metavar="TILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT")
-    p.add_argument("--grid", metavar="ROWSxCOLS")
+    p.add_argument("--grid", metavar="ROWSxCOLS", help="the tiles were scanned row by row in this grid")
+    _json_flag(p)
+
+    p = sub.add_parser("plan", help="which parts of a large sheet to scan, in order, on a small flatbed")
+    p.add_argument("sheet", metavar="SHEET", help="A0, A1, A2 or WIDTHxHEIGHT in mm")
+    p.add_argument(
+        "--bed", default="A3", help="the scanner's glass: A3, A4 or WIDTHxHEIGHT in mm (default A3)"
+    )
+    p.add_argument("--overlap", type=float, default=20.0, metavar="MM", help="least overlap between scans")
     _json_flag(p)
 
     p = sub.add_parser("tokens", help="tokens and certificates on a PKCS#11 module")

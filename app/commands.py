@@ -33,12 +33,6 @@ class PinNeeded(UsageError):
     )
 
 
-class StitchPdfNotYet(UsageError):
-    template = QT_TRANSLATE_NOOP(
-        "cli", "A stitched sheet can be written as .png or .tif for now; the compressed PDF comes later."
-    )
-
-
 def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -357,51 +351,90 @@ def cmd_ocr(args: argparse.Namespace) -> int:
 
 
 # -- stitch -----------------------------------------------------------------------------------
-def cmd_stitch(args: argparse.Namespace) -> int:
-    import cv2
-    from PIL import Image
+def _grid(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        rows, cols = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(detail=translate("cli", "--grid is ROWSxCOLS, e.g. 2x3.")) from None
+    if rows < 1 or cols < 1:
+        raise UsageError(detail=translate("cli", "--grid is ROWSxCOLS, e.g. 2x3."))
+    return rows, cols
 
-    from common.atomic import atomic_output
-    from scanner.importer import iter_file_pages, page_array
-    from scanner.stitch import composite, place_tiles
+
+def cmd_stitch(args: argparse.Namespace) -> int:
+    from app.drawings import SHEET_FORMATS, stitch_drawing
 
     out = Path(args.output)
-    if out.suffix.lower() not in (".png", ".tif", ".tiff"):
-        raise StitchPdfNotYet()
-    grid = None
-    if args.grid:
-        try:
-            rows, cols = (int(v) for v in args.grid.lower().split("x"))
-            grid = (rows, cols)
-        except ValueError:
-            raise UsageError(detail=translate("cli", "--grid is ROWSxCOLS, e.g. 2x3.")) from None
-    tiles, dpis = [], []
-    for path in args.tiles:
-        for page in iter_file_pages(path):
-            tile = page_array(page)
-            if tile.ndim == 3:  # placing needs gray only: a third of the memory
-                tile = cv2.cvtColor(tile[:, :, :3], cv2.COLOR_RGB2GRAY)
-            tiles.append(tile)
-            dpis.append(page.dpi)
-    dpi = sorted(dpis)[len(dpis) // 2]
-    result = place_tiles(tiles, dpi, grid=grid, progress=_progress("stitch"))
-    sheet = composite(tiles, result)
-    with atomic_output(out) as fh:
-        Image.fromarray(sheet).save(fh, "PNG" if out.suffix.lower() == ".png" else "TIFF", dpi=(dpi, dpi))
-    data = {"ok": result.verdict == "ok", "output": str(out), **result.as_dict()}
+    if out.suffix.lower() not in SHEET_FORMATS:
+        raise UsageError(detail=translate("cli", "The sheet is written as .pdf, .png or .tif."))
+    grid = _grid(args.grid)
+    settings, _ = _settings()
+    data = stitch_drawing(
+        args.tiles, out, grid=grid, lang=settings.ocr_languages, progress=_progress("stitch")
+    )
+    data = {"ok": data["verdict"] == "ok", "output": str(out), **data}
     if args.json:
         _print_json(data)
     else:
         print(
-            translate("cli", "Sheet written to {path} ({verdict})").format(path=out, verdict=result.verdict)
+            translate("cli", "Sheet written to {path} ({verdict})").format(path=out, verdict=data["verdict"])
         )
-        if result.rescan:
+        if data["rescan_tiles"]:
             print(
                 translate("cli", "Scan these tiles again with the sheet shifted: {tiles}").format(
-                    tiles=", ".join(str(i + 1) for i in result.rescan)
+                    tiles=", ".join(str(i + 1) for i in data["rescan_tiles"])
                 )
             )
-    return 0 if result.verdict == "ok" else 1
+    return 0 if data["verdict"] == "ok" else 1
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Which parts of a large sheet to put on the glass, in order."""
+    from scanner.stitch import SHEETS_MM, plan_tiles
+
+    def size(text: str) -> str | tuple[float, float]:
+        if text.upper() in SHEETS_MM:
+            return text.upper()
+        try:
+            w, h = (float(v) for v in text.lower().split("x"))
+            return (w, h)
+        except ValueError:
+            raise UsageError(
+                detail=translate("cli", "A size is A0..A4 or WIDTHxHEIGHT in millimetres, e.g. 900x600.")
+            ) from None
+
+    plan = plan_tiles(size(args.sheet), size(args.bed), min_overlap_mm=args.overlap)
+    data = {"ok": True, **plan.as_dict()}
+    if args.json:
+        _print_json(data)
+        return 0
+    tw, th = plan.tile_mm
+    print(
+        translate(
+            "cli",
+            "{count} scans in {rows} rows of {cols}; the sheet's long side along the glass's {side} side.",
+        ).format(
+            count=plan.rows * plan.cols,
+            rows=plan.rows,
+            cols=plan.cols,
+            side=translate("cli", "long") if tw >= th else translate("cli", "short"),
+        )
+    )
+    for k, (left, top, right, bottom) in enumerate(plan.tiles):
+        print(
+            translate(
+                "cli",
+                "Scan {n}: from {left:.0f} to {right:.0f} mm across, {top:.0f} to {bottom:.0f} mm down (from the top left corner)",
+            ).format(n=k + 1, left=left, right=right, top=top, bottom=bottom)
+        )
+    print(
+        translate("cli", "Then: sohoa stitch the scans in this order --grid {grid} -o SHEET.pdf").format(
+            grid=f"{plan.rows}x{plan.cols}"
+        )
+    )
+    return 0
 
 
 # -- tokens and signing -----------------------------------------------------------------------

@@ -230,3 +230,63 @@ def page_array(page: ImportedPage) -> np.ndarray:
     if page.rotation:
         arr = np.rot90(arr, k=-page.rotation // 90)
     return np.ascontiguousarray(arr)
+
+
+def ref_array(ref: PageRef) -> np.ndarray:
+    """One page's pixels (gray HxW or RGB HxWx3, 8 bits, upright as EXIF said), decoded once."""
+    name = Path(ref.path).name
+    if ref.is_pdf:
+        import pypdfium2 as pdfium
+
+        try:
+            doc = pdfium.PdfDocument(ref.path)
+        except pdfium.PdfiumError as exc:
+            raise UnreadableFile(name=name, detail=str(exc)) from exc
+        try:
+            pil = doc[ref.index].render(scale=ref.dpi / 72.0).to_pil().convert("RGB")
+        finally:
+            doc.close()
+        return np.asarray(pil)
+    arr = _cv2_read(ref.path) if ref.index == 0 else None
+    if arr is not None:
+        if ref.rotation:
+            arr = np.rot90(arr, k=-ref.rotation // 90)
+        return np.ascontiguousarray(arr)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # page_refs checked the size
+            with Image.open(ref.path) as img:
+                img.seek(ref.index)
+                img.load()
+                if img.mode not in ("L", "RGB"):
+                    img = img.convert(
+                        "RGB" if img.mode in ("RGBA", "P", "CMYK", "LA") or "A" in img.mode else "L"
+                    )
+                arr = np.asarray(img)
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise UnreadableFile(name=name, detail=str(exc) or type(exc).__name__) from exc
+    if ref.rotation:
+        arr = np.rot90(arr, k=-ref.rotation // 90)
+    return np.ascontiguousarray(arr)
+
+
+def _cv2_read(path: str) -> np.ndarray | None:
+    """PNG and JPEG through OpenCV, which decodes them faster than Pillow and lets other threads
+    run meanwhile; None for anything else (or anything it cannot read), left to Pillow."""
+    if Path(path).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return None
+    import cv2
+
+    arr = cv2.imread(path, cv2.IMREAD_UNCHANGED)  # as stored: no EXIF turn (the caller applies it)
+    if arr is None:
+        return None
+    if arr.dtype == np.uint16:
+        arr = (arr >> 8).astype(np.uint8)
+    elif arr.dtype != np.uint8:
+        return None
+    if arr.ndim == 3:
+        if arr.shape[2] == 1:
+            return arr[:, :, 0]
+        code = cv2.COLOR_BGRA2RGB if arr.shape[2] == 4 else cv2.COLOR_BGR2RGB
+        return cv2.cvtColor(arr, code)
+    return arr

@@ -82,9 +82,14 @@ def test_wrong_pin_from_stdin_is_not_echoed(sohoa_home, token, page_png, tmp_pat
     assert not (tmp_path / "b.pdf").exists()
 
 
-def test_stitch_to_pdf_says_not_yet(sohoa_home, tmp_path):
-    proc = run_sohoa("stitch", "a.png", "b.png", "-o", str(tmp_path / "x.pdf"), check=False)
+def test_stitch_refuses_an_unknown_sheet_format_and_missing_tiles(sohoa_home, tmp_path):
+    proc = run_sohoa("stitch", "a.png", "b.png", "-o", str(tmp_path / "x.jpg"), check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("sohoa: ")
+    proc = run_sohoa(
+        "stitch", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "x.pdf"), check=False
+    )
+    assert proc.returncode not in (0, 1, 70) and len(proc.stderr.strip().splitlines()) == 1
+    assert "a.png" in proc.stderr and not (tmp_path / "x.pdf").exists()
 
 
 def test_gui_without_display_explains_headless_use(sohoa_home):

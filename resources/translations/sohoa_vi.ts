@@ -341,10 +341,6 @@
         <translation>Cần mã PIN: dùng --pin-stdin hoặc --pin-env BIẾN (không bao giờ ghi mã PIN trên dòng lệnh).</translation>
     </message>
     <message>
-        <source>A stitched sheet can be written as .png or .tif for now; the compressed PDF comes later.</source>
-        <translation>Hiện chỉ ghi được bản vẽ ghép ra tệp .png hoặc .tif; bản PDF nén sẽ có sau.</translation>
-    </message>
-    <message>
         <source>Environment variable {var} is empty or not set.</source>
         <translation>Biến môi trường {var} trống hoặc chưa được đặt.</translation>
     </message>
@@ -389,12 +385,40 @@
         <translation>--grid có dạng HÀNGxCỘT, ví dụ 2x3.</translation>
     </message>
     <message>
+        <source>The sheet is written as .pdf, .png or .tif.</source>
+        <translation>Bản vẽ ghép được ghi thành tệp .pdf, .png hoặc .tif.</translation>
+    </message>
+    <message>
         <source>Sheet written to {path} ({verdict})</source>
         <translation>Đã ghi bản vẽ ghép vào {path} ({verdict})</translation>
     </message>
     <message>
         <source>Scan these tiles again with the sheet shifted: {tiles}</source>
         <translation>Hãy quét lại các mảnh sau, dịch tờ giấy đi một chút: {tiles}</translation>
+    </message>
+    <message>
+        <source>A size is A0..A4 or WIDTHxHEIGHT in millimetres, e.g. 900x600.</source>
+        <translation>Khổ giấy là A0..A4 hoặc RỘNGxCAO tính bằng milimét, ví dụ 900x600.</translation>
+    </message>
+    <message>
+        <source>{count} scans in {rows} rows of {cols}; the sheet&apos;s long side along the glass&apos;s {side} side.</source>
+        <translation>{count} lần quét, {rows} hàng, mỗi hàng {cols} lần; cạnh dài của bản vẽ đặt dọc theo cạnh {side} của mặt kính.</translation>
+    </message>
+    <message>
+        <source>long</source>
+        <translation>dài</translation>
+    </message>
+    <message>
+        <source>short</source>
+        <translation>ngắn</translation>
+    </message>
+    <message>
+        <source>Scan {n}: from {left:.0f} to {right:.0f} mm across, {top:.0f} to {bottom:.0f} mm down (from the top left corner)</source>
+        <translation>Lần quét {n}: theo chiều ngang từ {left:.0f} đến {right:.0f} mm, theo chiều dọc từ {top:.0f} đến {bottom:.0f} mm (tính từ góc trên bên trái)</translation>
+    </message>
+    <message>
+        <source>Then: sohoa stitch the scans in this order --grid {grid} -o SHEET.pdf</source>
+        <translation>Sau đó: sohoa stitch các bản quét theo đúng thứ tự này --grid {grid} -o BANVE.pdf</translation>
     </message>
     <message>
         <source>No token driver found. Pass --module or install your CA&apos;s driver.</source>
@@ -741,6 +765,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>The tiles cannot be put together: {detail}</source>
         <translation>Không ghép được các mảnh: {detail}</translation>
+    </message>
+    <message>
+        <source>The image {name} cannot be read: {detail}</source>
+        <translation>Không đọc được ảnh {name}: {detail}</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Stitching benchmark: `sohoa stitch` beside OpenCV's Stitcher (SCANS mode) on generated drawings.
+
+Cases come from ../shared/corpus/drawings/make_drawing.py (A2 to A0 sheets cut into A3 scans with
+rotation, shift, a tiny scale, blur, gamma, a lid shadow on one edge, tinted paper and noise),
+generated into --cases when missing. For each case and tool:
+
+- tiles placed (SoHoa: every tile has a place; OpenCV: the images its final panorama uses);
+- seams (SoHoa): confirmed, reported as unconfirmed, and *silently off* (confirmed while the true
+  p95 error of the seam, from the generator's truth, exceeds 1 px);
+- accuracy of the output against the true sheet (stitch_metric.py: checkpoints matched, p95 and
+  max local error in px);
+- thin-line breaks: the sheet's 1-pixel lines that have a gap of 2+ px in the output (SoHoa's
+  PDF rendered back at 300 dpi by pdftoppm; OpenCV's PNG as is);
+- wall time and peak memory (max RSS, GNU time) of the whole command, SoHoa writing the PDF;
+  PDF size.
+
+    .venv/bin/python bench/stitch.py --cases /tmp/sohoa-stitch-cases --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus" / "drawings"
+sys.path.insert(0, str(SHARED))
+
+import stitch_metric  # noqa: E402
+
+# name, sheet, seed, overlap, density
+CASES = [
+    ("A2 8%", "A2", 41, 0.08, 1.0),
+    ("A2 sparse", "A2", 42, 0.20, 0.2),
+    ("A1 8%", "A1", 43, 0.08, 1.0),
+    ("A1 sparse 8%", "A1", 44, 0.08, 0.3),
+    ("A0 15 tiles", "A0", 45, 0.20, 1.0),
+    ("A0 8%", "A0", 46, 0.08, 1.0),
+]
+
+OPENCV = r"""
+import sys, json, cv2
+files, out = sys.argv[1:-1], sys.argv[-1]
+imgs = [cv2.imread(f, cv2.IMREAD_COLOR) for f in files]
+st = cv2.Stitcher_create(cv2.Stitcher_SCANS)
+status, pano = st.stitch(imgs)
+used = []
+try:
+    used = [int(i) for i in st.component()]
+except Exception:
+    pass
+if status == cv2.Stitcher_OK:
+    cv2.imwrite(out, pano, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+print(json.dumps({"status": int(status), "used": used}))
+"""
+
+
+def generate(cases_dir: Path, name: str, sheet: str, seed: int, overlap: float, density: float) -> Path:
+    out = cases_dir / f"{sheet.lower()}_s{seed}_o{int(overlap * 100)}_d{int(density * 100)}"
+    if not (out / "ground_truth.json").exists():
+        print(f"generating {name} in {out} ...", file=sys.stderr)
+        subprocess.run(
+            [
+                sys.executable,
+                str(SHARED / "make_drawing.py"),
+                "--sheet",
+                sheet,
+                "--seed",
+                str(seed),
+                "--overlap",
+                str(overlap),
+                "--density",
+                str(density),
+                "--out",
+                str(out),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return out
+
+
+def timed(cmd: list[str], *, timeout: float = 1200) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run under GNU time: (wall s, peak MB, process)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%e %M", "-o", tf.name, *cmd],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        wall, kb = tf.read().strip().splitlines()[-1].split()
+    return float(wall), int(kb) / 1024, proc
+
+
+def seam_truth(case: Path, report: dict) -> list[tuple[dict, float | None]]:
+    """Each reported seam with its true p95 error (px) from the generator's truth."""
+    gt = json.loads((case / "ground_truth.json").read_text())
+    A = [np.array(t["A_sheet_to_tile"]) for t in gt["tiles"]]
+    sizes = [(t["width"], t["height"]) for t in gt["tiles"]]
+    rng = np.random.default_rng(0)
+    pts = np.column_stack(
+        [rng.uniform(0, gt["sheet_width"], 60000), rng.uniform(0, gt["sheet_height"], 60000)]
+    ).astype(np.float32)
+    inside = []
+    for a, (w, h) in zip(A, sizes, strict=True):
+        q = cv2.transform(pts[None], a)[0]
+        inside.append((q[:, 0] > 5) & (q[:, 0] < w - 5) & (q[:, 1] > 5) & (q[:, 1] < h - 5))
+    mats = [None if t["matrix"] is None else np.array(t["matrix"]) for t in report["tiles"]]
+    out = []
+    for s in report["seams"]:
+        a, b = s["tiles"]
+        both = inside[a] & inside[b]
+        if mats[a] is None or mats[b] is None or not both.any():
+            out.append((s, None))
+            continue
+        pa = cv2.transform(cv2.transform(pts[both][None], A[a]), mats[a])[0]
+        pb = cv2.transform(cv2.transform(pts[both][None], A[b]), mats[b])[0]
+        out.append((s, float(np.percentile(np.linalg.norm(pa - pb, axis=1), 95))))
+    return out
+
+
+def thin_line_breaks(out_gray: np.ndarray, sheet: np.ndarray, m_out_to_sheet) -> tuple[int, float]:
+    """Gaps of 2+ px in the sheet's 1-pixel lines once the output is registered onto the sheet:
+    (number of gaps, share of thin-line pixels covered)."""
+    h, w = sheet.shape
+    m = np.array(m_out_to_sheet, np.float64)
+    registered = cv2.warpAffine(out_gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    ink = sheet < 160
+    thick = (
+        cv2.dilate(cv2.erode(ink.view(np.uint8), np.ones((3, 3), np.uint8)), np.ones((5, 5), np.uint8)) > 0
+    )
+    thin = ink & ~thick  # ink that a 3x3 square does not fit in, away from thick strokes and text
+    # ignore the sheet's edges (the output need not show the paper's outermost millimetres)
+    border = int(0.02 * min(h, w))
+    thin[:border], thin[-border:], thin[:, :border], thin[:, -border:] = False, False, False, False
+    out_ink = cv2.dilate((registered < 200).view(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    missing = (thin & ~out_ink).view(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(missing, connectivity=8)
+    gaps = int((stats[1:, cv2.CC_STAT_AREA] >= 2).sum()) if n > 1 else 0
+    covered = float((thin & out_ink).sum() / max(1, thin.sum()))
+    return gaps, covered
+
+
+def evaluate_image(path: Path, case: Path) -> dict:
+    gt = json.loads((case / "ground_truth.json").read_text())
+    sheet = cv2.imread(str(case / gt["sheet_file"]), cv2.IMREAD_GRAYSCALE)
+    out = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    info = stitch_metric.evaluate(out, sheet, gt["checkpoints"])
+    info.pop("per_checkpoint", None)
+    if info.get("registered"):
+        info["gaps"], info["thin_covered"] = thin_line_breaks(out, sheet, info["M_output_to_sheet"])
+    return info
+
+
+def run_sohoa(case: Path, work: Path, repeat: int) -> dict:
+    gt = json.loads((case / "ground_truth.json").read_text())
+    tiles = sorted(str(p) for p in case.glob("tile_*.png"))
+    grid = f"{gt['grid_rows']}x{gt['grid_cols']}"
+    pdf = work / f"{case.name}.pdf"
+    walls, peaks = [], []
+    report = None
+    for _ in range(repeat):
+        wall, peak, proc = timed(
+            [
+                str(ROOT / ".venv" / "bin" / "sohoa"),
+                "stitch",
+                *tiles,
+                "--grid",
+                grid,
+                "-o",
+                str(pdf),
+                "--json",
+            ]
+        )
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"sohoa stitch failed on {case}: {proc.stderr}")
+        report = json.loads(proc.stdout)
+        walls.append(wall)
+        peaks.append(peak)
+    png = work / f"{case.name}-pdf300.png"
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", str(pdf), str(png.with_suffix(""))],
+        check=True,
+    )
+    info = evaluate_image(png, case)
+    truth = seam_truth(case, report)
+    silent = sum(1 for s, e in truth if s["confirmed"] and e is not None and e > 1.0)
+    confirmed = sum(1 for s, _ in truth if s["confirmed"])
+    confirmed_p95 = [e for s, e in truth if s["confirmed"] and e is not None]
+    return {
+        "placed": sum(1 for t in report["tiles"] if t["placed"]),
+        "tiles": len(report["tiles"]),
+        "verdict": report["verdict"],
+        "rescan": report["rescan_tiles"],
+        "seams": f"{confirmed} ok / {len(truth) - confirmed} reported / {silent} silently off",
+        "worst_confirmed_seam_px": max(confirmed_p95) if confirmed_p95 else None,
+        "wall": statistics.median(walls),
+        "peak": statistics.median(peaks),
+        "pdf_mb": pdf.stat().st_size / 1e6,
+        "text": report["sheet"].get("text", ""),
+        "metric": info,
+    }
+
+
+def run_opencv(case: Path, work: Path) -> dict:
+    tiles = sorted(str(p) for p in case.glob("tile_*.png"))
+    out = work / f"{case.name}-opencv.png"
+    out.unlink(missing_ok=True)
+    try:
+        wall, peak, proc = timed([sys.executable, "-c", OPENCV, *tiles, str(out)], timeout=1800)
+    except subprocess.TimeoutExpired:
+        return {
+            "placed": 0,
+            "tiles": len(tiles),
+            "status": "timeout",
+            "wall": float("nan"),
+            "peak": float("nan"),
+        }
+    try:
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        res = {"status": f"crashed ({proc.returncode})", "used": []}
+    info = evaluate_image(out, case) if out.exists() else {"registered": False}
+    return {
+        "placed": len(res.get("used", [])) if out.exists() else 0,
+        "tiles": len(tiles),
+        "status": res.get("status"),
+        "wall": wall,
+        "peak": peak,
+        "metric": info,
+    }
+
+
+def metric_text(info: dict) -> str:
+    if not info.get("registered"):
+        return "not registered"
+    return (
+        f"{info['n_matched']}/{info['n_checkpoints']} matched, p95 {info['p95_px']:.2f} max {info['max_px']:.2f} px, "
+        f"{info['gaps']} thin-line gaps ({100 * info['thin_covered']:.1f}% covered)"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", default="/tmp/sohoa-stitch-cases", help="where generated cases are kept")
+    ap.add_argument("--work", default=None, help="where outputs go (default: a temporary folder)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of sohoa per case (median time and memory)")
+    ap.add_argument("--only", help="cases whose name contains this")
+    ap.add_argument("--no-opencv", action="store_true")
+    args = ap.parse_args()
+    cases_dir = Path(args.cases)
+    cases_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(args.work or tempfile.mkdtemp(prefix="sohoa-bench-stitch-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name, sheet, seed, overlap, density in CASES:
+        if args.only and args.only.lower() not in name.lower():
+            continue
+        case = generate(cases_dir, name, sheet, seed, overlap, density)
+        gt = json.loads((case / "ground_truth.json").read_text())
+        label = f"{name} ({gt['grid_rows']}x{gt['grid_cols']})"
+        s = run_sohoa(case, work, args.repeat)
+        rows.append((label, "sohoa", s))
+        print(
+            f"{label}: sohoa {json.dumps({k: v for k, v in s.items() if k != 'metric'}, ensure_ascii=False)}",
+            file=sys.stderr,
+        )
+        if not args.no_opencv:
+            o = run_opencv(case, work)
+            rows.append((label, "opencv", o))
+            print(f"{label}: opencv status {o.get('status')}", file=sys.stderr)
+    print()
+    print(
+        f"{'case':<24} {'tool':<7} {'placed':>7} {'wall s':>7} {'peak MB':>8} {'PDF MB':>7}  seams / accuracy"
+    )
+    for label, tool, r in rows:
+        pdf = f"{r['pdf_mb']:.2f}" if "pdf_mb" in r else "-"
+        print(
+            f"{label:<24} {tool:<7} {r['placed']:>3}/{r['tiles']:<3} {r['wall']:>7.1f} {r['peak']:>8.0f} {pdf:>7}  "
+            + (f"{r['seams']}; " if "seams" in r else f"status {r.get('status')}; ")
+            + metric_text(r["metric"])
+        )
+    print(f"\noutputs in {work}")
+
+
+if __name__ == "__main__":
+    main()
