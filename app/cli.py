@@ -201,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--component", required=True, help="component name, e.g. 'Đơn đề nghị'")
     q.add_argument("--kind", choices=["document", "drawing"], default="document")
     q.add_argument(
+        "--grid",
+        metavar="ROWSxCOLS",
+        help="a drawing scanned in tiles, row by row in this grid (the files in scan order)",
+    )
+    q.add_argument(
         "--split",
         action="store_true",
         help="one stack for the whole dossier: separator sheets (SOHOA-TACH QR) start the next component",

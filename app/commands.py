@@ -642,6 +642,7 @@ def _dossier_dict(ws: Workspace, code: str) -> dict:
                 "kind": c.kind,
                 "status": c.status,
                 "pages": len(pages),
+                **({"drawing": c.meta_dict} if c.kind == "drawing" and c.meta_dict else {}),
                 "artifacts": {
                     k: {"sha256": a.blob, "size": a.size, "path": str(ws.blobs.path(a.blob))}
                     for k, a in arts.items()
@@ -696,7 +697,13 @@ def cmd_dossier(args: argparse.Namespace) -> int:
         if action == "add":
             ws.dossier(args.code)
             pages = pipeline.import_into(
-                ws, args.code, args.component, args.files, kind=args.kind, progress=_progress("import")
+                ws,
+                args.code,
+                args.component,
+                args.files,
+                kind=args.kind,
+                grid=_grid(args.grid),
+                progress=_progress("import"),
             )
             return _out(
                 args,

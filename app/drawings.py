@@ -180,6 +180,7 @@ def stitch_drawing(
     *,
     grid: tuple[int, int] | None = None,
     lang: str = "vie+eng",
+    title: str = "",
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> dict:
@@ -228,7 +229,7 @@ def stitch_drawing(
         colour=lambda: colour_sheet(tiles, result, labels, label_scale),
         title_block=lambda box: render(tiles, result, labels, label_scale, box, luts),
         lang=lang,
-        title=output.stem,
+        title=title or output.stem,
         cancel=cancel,
     )
     seconds["write"] = time.monotonic() - t
@@ -236,7 +237,7 @@ def stitch_drawing(
     return {**result.as_dict(), "sheet": written, "seconds": {k: round(v, 2) for k, v in seconds.items()}}
 
 
-def _single_sheet(path: Path, output: Path, *, lang: str, progress, cancel) -> dict:
+def _single_sheet(path: Path, output: Path, *, lang: str, title: str, progress, cancel) -> dict:
     """One large image: read in bands when it is a TIFF, whole otherwise; paper whitened per band."""
     import cv2
 

@@ -66,13 +66,20 @@ def import_into(
     files: Sequence[str | Path],
     *,
     kind: str = "document",
+    grid: tuple[int, int] | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> list[Page]:
-    """Read every page of `files` (all or nothing for a bad file) and add them to the component."""
+    """Read every page of `files` (all or nothing for a bad file) and add them to the component.
+    A drawing's pages are the tiles of one sheet (or one large scan), in scan order: they are not
+    cut, turned or straightened one by one; `grid` (rows, columns) says how they were scanned."""
     component = ws.component(code, component_name, create=True, kind=kind)
     pages = import_files(files, progress=progress, cancel=cancel)
     added = ws.add_pages(component.id, _page_rows(pages))
+    if component.kind == "drawing":
+        if grid is not None:
+            ws.update_component_meta(component.id, grid=list(grid))
+        return added
     return clean_pages(ws, added, cancel=cancel)
 
 
@@ -226,11 +233,14 @@ def process_component(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> Artifact:
-    """OCR the component's pages into one searchable PDF/A and store it as its `ocr_pdf` artifact."""
+    """OCR the component's pages into one searchable PDF/A and store it as its `ocr_pdf` artifact.
+    A drawing's tiles are stitched into one sheet instead (its report kept in the artifact)."""
     pages = ws.pages(component.id)
     if not pages:
         raise NothingToProcess(name=component.name)
     dossier = ws.db["dossiers"].get(component.dossier_id)
+    if component.kind == "drawing":
+        return _process_drawing(ws, component, pages, settings, dossier, title, progress, cancel)
     pages = clean_pages(ws, pages, cancel=cancel)
     sources = [_page_source(ws, p) for p in pages]
     options = OcrOptions(
@@ -249,6 +259,58 @@ def process_component(
             out,
             status="processed",
             meta={"pages": result.pages, "lang": options.lang, "size": result.size_bytes},
+        )
+
+
+def _process_drawing(ws, component, pages, settings, dossier, title, progress, cancel) -> Artifact:
+    """The tiles (the stored originals, in scan order) stitched into one sheet PDF; one page alone
+    (a large-format scan) compressed the same way."""
+    import os
+    import shutil
+
+    from app.drawings import stitch_drawing
+
+    grid = component.meta_dict.get("grid")
+    with tempfile.TemporaryDirectory(dir=work_dir(ws)) as tmp:
+        tiles = []
+        for k, page in enumerate(pages):
+            link = Path(tmp) / f"tile-{k + 1:03d}.{page.fmt}"
+            try:
+                os.link(ws.blobs.path(page.blob), link)
+            except OSError:  # another file system, or no hard links here
+                shutil.copyfile(ws.blobs.path(page.blob), link)
+            tiles.append(str(link))
+        out = Path(tmp) / "sheet.pdf"
+        report = stitch_drawing(
+            tiles,
+            out,
+            grid=tuple(grid) if grid else None,
+            lang=settings.ocr_languages,
+            title=title or f"{dossier['code']} - {component.name}",
+            progress=progress,
+            cancel=cancel,
+        )
+        summary = {
+            "verdict": report["verdict"],
+            "rescan_tiles": report["rescan_tiles"],
+            "seams": [
+                {k: s[k] for k in ("tiles", "residual_px", "confirmed", "reason")} for s in report["seams"]
+            ],
+        }
+        ws.update_component_meta(component.id, stitch=summary)
+        sheet = report["sheet"]
+        return ws.add_artifact(
+            component.id,
+            "ocr_pdf",
+            out,
+            status="processed",
+            meta={
+                "pages": 1,
+                "lang": settings.ocr_languages,
+                "size": sheet["size_bytes"],
+                "sheet_mm": [sheet["width_mm"], sheet["height_mm"]],
+                "verdict": report["verdict"],
+            },
         )
 
 

@@ -122,7 +122,12 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE pages ADD COLUMN cleanup TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """Component facts as JSON: a drawing's scan grid (rows, columns), and its stitch report."""
+    db.execute("ALTER TABLE components ADD COLUMN meta TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -148,6 +153,11 @@ class Component:
     position: int
     created_at: str
     updated_at: str
+    meta: str | None = None
+
+    @property
+    def meta_dict(self) -> dict:
+        return json.loads(self.meta) if self.meta else {}
 
 
 @dataclass(frozen=True)
@@ -319,6 +329,21 @@ class Workspace:
             Component(**r)
             for r in self.db["components"].rows_where("dossier_id = ?", [d.id], order_by="position")
         ]
+
+    def update_component_meta(self, component_id: int, **facts) -> Component:
+        """Merge `facts` into the component's JSON facts (a value of None removes the key)."""
+        with transaction(self.db.conn):
+            row = self.db["components"].get(component_id)
+            meta = json.loads(row["meta"]) if row.get("meta") else {}
+            for key, value in facts.items():
+                if value is None:
+                    meta.pop(key, None)
+                else:
+                    meta[key] = value
+            self.db["components"].update(
+                component_id, {"meta": json.dumps(meta, ensure_ascii=False), "updated_at": now_iso()}
+            )
+        return Component(**self.db["components"].get(component_id))
 
     def set_component_status(self, component_id: int, status: str) -> None:
         with transaction(self.db.conn):

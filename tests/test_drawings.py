@@ -257,3 +257,32 @@ def test_tiff_sheet_output_and_plan_command(drawing, tmp_path, sohoa_home):
     assert got.shape == (data["sheet"]["height_px"], data["sheet"]["width_px"]) and got.dtype == np.uint8
     plan = run_json("plan", "A1", "--bed", "A3")
     assert plan["grid"] == "2x3" and len(plan["tiles"]) == 6 and min(plan["overlap_mm"]) >= 20
+
+
+def test_a_drawing_component_is_stitched_when_the_dossier_is_processed(drawing, tmp_path, sohoa_home):
+    import pikepdf
+
+    from tests.conftest import run_json
+
+    run_json("dossier", "new", "000.00.17.H29-261128-0007", "--procedure", "Cấp giấy phép xây dựng")
+    added = run_json(
+        "dossier",
+        "add",
+        "000.00.17.H29-261128-0007",
+        *drawing["paths"],
+        "--component",
+        "Bản vẽ mặt bằng",
+        "--kind",
+        "drawing",
+        "--grid",
+        "2x2",
+    )
+    comp = added["dossier"]["components"][0]
+    assert comp["pages"] == 4 and comp["drawing"]["grid"] == [2, 2]
+    run_json("dossier", "process", "000.00.17.H29-261128-0007")
+    shown = run_json("dossier", "show", "000.00.17.H29-261128-0007")
+    comp = shown["components"][0]
+    assert comp["status"] == "processed" and comp["drawing"]["stitch"]["verdict"] == "ok"
+    with pikepdf.open(comp["artifacts"]["ocr_pdf"]["path"]) as pdf:
+        assert len(pdf.pages) == 1
+        assert float(pdf.pages[0].MediaBox[2]) / 72 * 25.4 == pytest.approx(SHEET_W / DPI * 25.4, abs=12)
