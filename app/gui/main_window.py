@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         spec = [
             ("new", self.tr("New dossier"), QKeySequence.StandardKey.New, self.new_dossier),
             ("import", self.tr("Import pages"), QKeySequence("Ctrl+I"), self.import_pages),
+            ("drawing", self.tr("Large drawing"), QKeySequence("Ctrl+D"), self.large_drawing),
             ("process", self.tr("OCR"), QKeySequence("Ctrl+R"), self.process),
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.sign),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.upload),
@@ -189,6 +190,69 @@ class MainWindow(QMainWindow):
         if not name:
             return
         self.run_import(code, name, kind, files)
+
+    def large_drawing(self) -> None:
+        """Guided scans of a drawing larger than the glass, stitched into one sheet component."""
+        from app.gui.drawing_dialog import DrawingDialog
+
+        code = self._need_dossier()
+        if code is None:
+            return
+        dlg = DrawingDialog(
+            [c.name for c in self.ws.components(code)], self, can_scan=bool(self.settings.scan_device)
+        )
+        dlg.scan_requested.connect(lambda: self.scan_part(dlg))
+        self.drawing_dialog = dlg
+        if dlg.exec() != DrawingDialog.DialogCode.Accepted:
+            return
+        name, files, grid = dlg.values()
+        self.run_drawing(code, name, files, grid)
+
+    def scan_part(self, dlg) -> Job:
+        """One flatbed scan (the glass's size) from the configured scanner, handed to the dialog."""
+        settings = self.settings
+        out_dir = pipeline.work_dir(self.ws) / "drawing-scans"
+        bed = dlg.bed.currentText()
+
+        def work(progress, cancel):
+            from scanner.sane import ScanProfile, find_device, scan
+
+            vendor, _, model = settings.scan_device_label.partition("\t")
+            device = find_device(settings.scan_device, vendor=vendor, model=model)
+            profile = ScanProfile(
+                resolution=settings.scan_resolution, mode="color", source="flatbed", page_size=bed, pages=1
+            )
+            pages = list(scan(device.name, profile, out_dir, progress=progress, cancel=cancel))
+            return str(pages[-1].path) if pages else None
+
+        job = self._start(self.tr("Scanning"), work)
+        job.signals.finished.connect(lambda path: dlg.add_tile(path) if path else None)
+        return job
+
+    def run_drawing(self, code: str, name: str, files: list[str], grid) -> Job:
+        root, settings = self.ws.root, self.settings
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                pipeline.import_into(ws, code, name, files, kind="drawing", grid=grid, cancel=cancel)
+                component = ws.component(code, name)
+                pipeline.process_component(ws, component, settings, progress=progress, cancel=cancel)
+                return ws.component(code, name).meta_dict.get("stitch", {})
+
+        job = self._start(self.tr("Stitching the drawing"), work)
+        job.signals.finished.connect(self._drawing_done)
+        return job
+
+    def _drawing_done(self, stitch: dict) -> None:
+        self.last_stitch = stitch
+        if stitch.get("verdict") == "needs_rescan":
+            parts = ", ".join(str(i + 1) for i in stitch.get("rescan_tiles", []))
+            text = self.tr(
+                "The sheet was put together, but some seams could not be checked against the drawing "
+                "(blank paper where the scans overlap). Scan these parts again with the sheet shifted so "
+                "that they overlap some of the drawing: {parts}"
+            ).replace("{parts}", parts)
+            QTimer.singleShot(0, lambda: self._error(text))
 
     def run_import(self, code: str, name: str, kind: str, files: list[str]) -> Job:
         root = self.ws.root

@@ -75,6 +75,73 @@
     </message>
 </context>
 <context>
+    <name>DrawingDialog</name>
+    <message>
+        <source>Large drawing</source>
+        <translation>Bản vẽ khổ lớn</translation>
+    </message>
+    <message>
+        <source>Drawing</source>
+        <translation>Bản vẽ</translation>
+    </message>
+    <message>
+        <source>Component name</source>
+        <translation>Tên thành phần</translation>
+    </message>
+    <message>
+        <source>Sheet size</source>
+        <translation>Khổ bản vẽ</translation>
+    </message>
+    <message>
+        <source>Scanner glass</source>
+        <translation>Mặt kính máy quét</translation>
+    </message>
+    <message>
+        <source>The parts are in the order of the plan</source>
+        <translation>Các phần đúng theo thứ tự của sơ đồ</translation>
+    </message>
+    <message>
+        <source>Scan next part</source>
+        <translation>Quét phần tiếp theo</translation>
+    </message>
+    <message>
+        <source>Add scan files...</source>
+        <translation>Thêm tệp ảnh quét...</translation>
+    </message>
+    <message>
+        <source>Remove last</source>
+        <translation>Bỏ phần cuối</translation>
+    </message>
+    <message>
+        <source>Stitch</source>
+        <translation>Ghép</translation>
+    </message>
+    <message>
+        <source>Scan {n} of {total}: lay the sheet face down with the part from {left} to {right} mm across and {top} to {bottom} mm down (from its top left corner) on the glass, the sheet&apos;s long side along the glass&apos;s {side} side.</source>
+        <translation>Lần quét {n}/{total}: úp mặt bản vẽ xuống kính, đặt phần từ {left} đến {right} mm theo chiều ngang và từ {top} đến {bottom} mm theo chiều dọc (tính từ góc trên bên trái) lên mặt kính, cạnh dài của bản vẽ dọc theo cạnh {side} của mặt kính.</translation>
+    </message>
+    <message>
+        <source>long</source>
+        <translation>dài</translation>
+    </message>
+    <message>
+        <source>short</source>
+        <translation>ngắn</translation>
+    </message>
+    <message>
+        <source>All {total} parts are in. Press Stitch.</source>
+        <translation>Đã đủ {total} phần. Bấm Ghép.</translation>
+    </message>
+    <message>
+        <source>Scans of the drawing</source>
+        <translation>Ảnh quét của bản vẽ</translation>
+    </message>
+    <message>
+        <source>Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</source>
+        <translation>Ảnh quét (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>SoHoa - Dossier digitization</source>
@@ -109,6 +176,10 @@
         <translation>Nhập trang</translation>
     </message>
     <message>
+        <source>Large drawing</source>
+        <translation>Bản vẽ khổ lớn</translation>
+    </message>
+    <message>
         <source>OCR</source>
         <translation>Nhận dạng chữ</translation>
     </message>
@@ -139,6 +210,18 @@
     <message>
         <source>Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</source>
         <translation>Bản quét (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</translation>
+    </message>
+    <message>
+        <source>Scanning</source>
+        <translation>Đang quét</translation>
+    </message>
+    <message>
+        <source>Stitching the drawing</source>
+        <translation>Đang ghép bản vẽ</translation>
+    </message>
+    <message>
+        <source>The sheet was put together, but some seams could not be checked against the drawing (blank paper where the scans overlap). Scan these parts again with the sheet shifted so that they overlap some of the drawing: {parts}</source>
+        <translation>Bản vẽ đã được ghép, nhưng một số đường ghép không kiểm tra được theo nội dung bản vẽ (phần chồng lên nhau chỉ là giấy trắng). Hãy quét lại các phần sau, dịch bản vẽ để phần chồng lên nhau có nét vẽ: {parts}</translation>
     </message>
     <message>
         <source>Importing pages</source>

@@ -1,0 +1,82 @@
+"""Guided capture of a large drawing from the window: the plan, the next part, scanning through
+SANE's test backend, and the stitch run as a job into a dossier component."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PIL import Image
+
+from app.config import Settings
+from app.gui.drawing_dialog import DrawingDialog
+from app.gui.main_window import MainWindow
+from tests.test_drawings import DPI, _scan, _sheet
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def tiles(tmp_path):
+    parts, _ = _scan(_sheet()[0])
+    paths = []
+    for n, t in enumerate(parts):
+        p = tmp_path / f"part-{n + 1}.png"
+        Image.fromarray(t).save(p, dpi=(DPI, DPI))
+        paths.append(str(p))
+    return paths
+
+
+def test_dialog_plans_the_scans_and_says_which_part_goes_on_the_glass(qtbot, tiles):
+    dlg = DrawingDialog([])
+    qtbot.addWidget(dlg)
+    dlg.sheet.setCurrentText("A1")
+    dlg.bed.setCurrentText("A3")
+    assert (dlg.plan.rows, dlg.plan.cols) == (2, 3)
+    assert "1" in dlg.instruction.text() and "6" in dlg.instruction.text()
+    assert not dlg.stitch_button.isEnabled()
+    for path in tiles[:2]:
+        dlg.add_tile(path)
+    # the third part of an A1 sheet on an A3 glass starts half-way across (from 544 mm)
+    assert "544" in dlg.instruction.text() and dlg.stitch_button.isEnabled()
+    dlg.remove_last()
+    assert len(dlg.files) == 1 and "272" in dlg.instruction.text()
+    dlg.sheet.setCurrentText("A0")
+    assert len(dlg.plan.tiles) == 9
+    name, files, grid = dlg.values()
+    assert files == tiles[:1] and grid is None  # not as many parts as planned: placed by content
+
+
+def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, tiles):
+    win = MainWindow(workspace, Settings(ocr_jobs=1))
+    qtbot.addWidget(win)
+    workspace.create_dossier("HS-020", procedure="Cấp giấy phép xây dựng")
+    win.refresh()
+    job = win.run_drawing("HS-020", "Bản vẽ mặt bằng", tiles, (2, 2))
+    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    assert job.error is None and job.result["verdict"] == "ok"
+    comp = workspace.component("HS-020", "Bản vẽ mặt bằng")
+    assert comp.kind == "drawing" and comp.status == "processed"
+    assert workspace.latest_artifact(comp.id, "ocr_pdf") is not None
+    qtbot.waitUntil(lambda: not win.progress.isVisible())
+    win.runner.shutdown()
+
+
+@pytest.mark.skipif(shutil.which("scanimage") is None, reason="sane-utils not installed")
+def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, tmp_path, monkeypatch):
+    conf = tmp_path / "sane.d"
+    conf.mkdir()
+    (conf / "dll.conf").write_text("test\n")
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(conf))
+    win = MainWindow(workspace, Settings(scan_device="test:0", scan_resolution=75))
+    qtbot.addWidget(win)
+    dlg = DrawingDialog([], win, can_scan=True)
+    qtbot.addWidget(dlg)
+    assert dlg.scan_button.isEnabled()
+    job = win.scan_part(dlg)
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    assert job.error is None
+    qtbot.waitUntil(lambda: len(dlg.files) == 1)
+    with Image.open(dlg.files[0]) as im:
+        assert im.width > 100
+    win.runner.shutdown()
