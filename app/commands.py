@@ -387,6 +387,14 @@ def cmd_stitch(args: argparse.Namespace) -> int:
                     tiles=", ".join(str(i + 1) for i in data["rescan_tiles"])
                 )
             )
+    if "resolution_below_200dpi" in data.get("warnings", []):
+        print(
+            translate(
+                "cli",
+                "The scans are below 200 dpi: a digitized copy needs at least 200 dpi. Scan again at 300 dpi.",
+            ),
+            file=sys.stderr,
+        )
     return 0 if data["verdict"] == "ok" else 1
 
 

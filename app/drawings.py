@@ -22,6 +22,7 @@ from common.progress import Progress, check_cancel, report
 log = logging.getLogger(__name__)
 
 SHEET_FORMATS = (".pdf", ".png", ".tif", ".tiff")
+MIN_COPY_DPI = 200  # digitized copies must keep at least this resolution
 BAND_ROWS = 512
 
 
@@ -199,7 +200,7 @@ def stitch_drawing(
     if len(paths) == 1:
         return {
             "seconds": seconds,
-            **_single_sheet(Path(paths[0]), output, lang=lang, progress=progress, cancel=cancel),
+            **_single_sheet(Path(paths[0]), output, lang=lang, title=title, progress=progress, cancel=cancel),
         }
     tiles, features, dpi = load_tiles(paths, cancel=cancel)
     if len(tiles) < 2:
@@ -234,7 +235,16 @@ def stitch_drawing(
     )
     seconds["write"] = time.monotonic() - t
     seconds["total"] = time.monotonic() - t0
-    return {**result.as_dict(), "sheet": written, "seconds": {k: round(v, 2) for k, v in seconds.items()}}
+    return {
+        **result.as_dict(),
+        "sheet": written,
+        "warnings": _warnings(dpi),
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+    }
+
+
+def _warnings(dpi: float) -> list[str]:
+    return ["resolution_below_200dpi"] if dpi < MIN_COPY_DPI - 0.5 else []
 
 
 def _single_sheet(path: Path, output: Path, *, lang: str, title: str, progress, cancel) -> dict:
@@ -294,4 +304,5 @@ def _single_sheet(path: Path, output: Path, *, lang: str, title: str, progress, 
         "tiles": [{"index": 0, "placed": True, "matrix": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]}],
         "seams": [],
         "sheet": written,
+        "warnings": _warnings(dpi),
     }

@@ -240,10 +240,15 @@ def test_large_tiff_is_read_in_bands_and_compressed(tmp_path, layout, sohoa_home
     assert np.array_equal(rebuilt, sheet)
     out = tmp_path / "big.pdf"
     data = run_json("stitch", str(path), "-o", str(out))
-    assert data["verdict"] == "ok" and data["sheet"]["kind"] == "mrc"
+    assert data["verdict"] == "ok" and data["sheet"]["kind"] == "mrc" and data["warnings"] == []
     with pikepdf.open(out) as pdf:
         assert float(pdf.pages[0].MediaBox[2]) == pytest.approx(SHEET_W * 72 / DPI, abs=0.01)
     assert out.stat().st_size < path.stat().st_size / 3
+    low = tmp_path / "low.tif"  # a copy below 200 dpi is made, and the clerk told
+    tifffile.imwrite(low, sheet[:600, :900], photometric="rgb", resolution=(150, 150), resolutionunit="INCH")
+    assert run_json("stitch", str(low), "-o", str(tmp_path / "low.pdf"))["warnings"] == [
+        "resolution_below_200dpi"
+    ]
 
 
 def test_tiff_sheet_output_and_plan_command(drawing, tmp_path, sohoa_home):

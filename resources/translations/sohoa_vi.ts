@@ -480,6 +480,10 @@
         <translation>Hãy quét lại các mảnh sau, dịch tờ giấy đi một chút: {tiles}</translation>
     </message>
     <message>
+        <source>The scans are below 200 dpi: a digitized copy needs at least 200 dpi. Scan again at 300 dpi.</source>
+        <translation>Ảnh quét dưới 200 dpi: bản sao số hóa cần ít nhất 200 dpi. Hãy quét lại ở 300 dpi.</translation>
+    </message>
+    <message>
         <source>A size is A0..A4 or WIDTHxHEIGHT in millimetres, e.g. 900x600.</source>
         <translation>Khổ giấy là A0..A4 hoặc RỘNGxCAO tính bằng milimét, ví dụ 900x600.</translation>
     </message>
