@@ -55,7 +55,15 @@ def load_tiles(paths, *, cancel: threading.Event | None = None):
 
     def one(ref):
         check_cancel(cancel)
-        tile = prepare_tile(ref_array(ref), dpi)
+        image = ref_array(ref)
+        if abs(ref.dpi - dpi) > 0.01 * dpi:  # a part scanned at another resolution: to the sheet's
+            import cv2
+
+            f = dpi / ref.dpi
+            image = cv2.resize(
+                image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+            )
+        tile = prepare_tile(image, dpi)
         return tile, tile_features(tile.gray, dpi)
 
     with ThreadPoolExecutor(WORKERS) as pool:

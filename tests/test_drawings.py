@@ -291,3 +291,15 @@ def test_a_drawing_component_is_stitched_when_the_dossier_is_processed(drawing, 
     with pikepdf.open(comp["artifacts"]["ocr_pdf"]["path"]) as pdf:
         assert len(pdf.pages) == 1
         assert float(pdf.pages[0].MediaBox[2]) / 72 * 25.4 == pytest.approx(SHEET_W / DPI * 25.4, abs=12)
+
+
+def test_a_part_scanned_at_another_resolution_is_brought_to_the_sheets(drawing, tmp_path, sohoa_home):
+    from tests.conftest import run_json
+
+    paths = list(drawing["paths"])
+    big = cv2.resize(drawing["tiles"][1], None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    paths[1] = str(tmp_path / "part-2-300dpi.png")
+    Image.fromarray(big).save(paths[1], dpi=(300, 300))
+    data = run_json("stitch", *paths, "-o", str(tmp_path / "sheet.png"), "--grid", "2x2")
+    assert data["verdict"] == "ok" and data["dpi"] == DPI
+    assert abs(data["sheet"]["width_mm"] - SHEET_W / DPI * 25.4) < 12
