@@ -8,6 +8,7 @@ import functools
 import sys
 
 M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,6 +28,14 @@ def return_big_blocks_to_os(threshold: int = 4 << 20) -> None:
     libc = _libc()
     if libc is not None and hasattr(libc, "mallopt"):
         libc.mallopt(M_MMAP_THRESHOLD, threshold)
+
+
+def share_one_heap(arenas: int = 1) -> None:
+    """Let worker threads allocate from `arenas` heaps (glibc gives each thread its own, and what
+    one thread frees another cannot reuse: big temporary arrays then pile up)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(M_ARENA_MAX, arenas)
 
 
 def trim() -> None:

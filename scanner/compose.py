@@ -48,15 +48,16 @@ def _paper(channel: np.ndarray, dpi: float, factor: int = 8) -> np.ndarray:
     return cv2.GaussianBlur(closed, (0, 0), max(1.0, k / 6))
 
 
-def _divide(channel: np.ndarray, paper_small: np.ndarray) -> np.ndarray:
+def _divide(channel: np.ndarray, paper_small: np.ndarray, *, in_place: bool = False) -> np.ndarray:
     h, w = channel.shape
-    paper = cv2.resize(paper_small, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(channel, np.maximum(paper, 1), scale=255)
+    paper = cv2.resize(np.maximum(paper_small, 1), (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(channel, paper, scale=255, dst=channel if in_place else None)
 
 
-def whiten(gray: np.ndarray, dpi: float) -> np.ndarray:
-    """The scan with its paper at 255: shadows along the lid's edge and uneven light divided out."""
-    return _divide(gray, _paper(gray, dpi))
+def whiten(gray: np.ndarray, dpi: float, *, in_place: bool = False) -> np.ndarray:
+    """The scan with its paper at 255: shadows along the lid's edge and uneven light divided out
+    (in `gray` itself when `in_place`)."""
+    return _divide(gray, _paper(gray, dpi), in_place=in_place)
 
 
 def colour_at(image: np.ndarray, dpi: float) -> np.ndarray | None:
@@ -84,8 +85,11 @@ def colour_at(image: np.ndarray, dpi: float) -> np.ndarray | None:
 
 def prepare_tile(image: np.ndarray, dpi: float) -> SheetTile:
     """A scan (gray or RGB) made ready for placing and compositing; the input can be freed after."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2GRAY)
-    return SheetTile(whiten(gray, dpi), colour_at(image, dpi))
+    colour = colour_at(image, dpi)
+    if image.ndim == 2:
+        return SheetTile(whiten(image, dpi), colour)
+    gray = cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2GRAY)
+    return SheetTile(whiten(gray, dpi, in_place=True), colour)
 
 
 # -- matching the line work's darkness -------------------------------------------------------------
@@ -286,18 +290,21 @@ def _move_seam(labels, fa: _Footprint, fb: _Footprint, ink, a: int, b: int, *, a
     acc = np.empty_like(cost)
     acc[0] = cost[0]
     back = np.zeros((rows, cols), np.int8)
+    shifted = np.full((2, cols + 2), np.inf)  # prev with an infinite border, read at three offsets
+    best = np.empty(cols)
     for r in range(1, rows):
-        prev = acc[r - 1]
-        left = np.concatenate(([np.inf], prev[:-1]))
-        right = np.concatenate((prev[1:], [np.inf]))
-        stack = np.vstack([left, prev, right])
-        k = np.argmin(stack, axis=0)
-        best = stack[k, np.arange(cols)]
-        if not np.isfinite(best).any():  # the overlap broke off: start again on this row
-            best = np.zeros(cols)
-            k = np.ones(cols, np.int64)
-        acc[r] = cost[r] + best
-        back[r] = k - 1
+        shifted[0, 1:-1] = acc[r - 1]
+        left, mid, right = shifted[0, :-2], shifted[0, 1:-1], shifted[0, 2:]
+        np.minimum(left, mid, out=best)
+        np.minimum(best, right, out=best)
+        step = back[r]
+        step[left == best] = -1
+        step[right == best] = 1
+        step[mid == best] = 0
+        if np.isinf(best).all():  # the overlap broke off: start again on this row
+            best.fill(0.0)
+            step.fill(0)
+        np.add(cost[r], best, out=acc[r])
     path = np.empty(rows, np.int64)
     path[-1] = int(np.argmin(acc[-1]))
     for r in range(rows - 1, 0, -1):
@@ -326,25 +333,36 @@ def render(
     """One window (left, top, right, bottom) of the gray sheet, each point from its labelled tile."""
     x0, y0, x1, y1 = box
     lab_h, lab_w = labels.shape
-    col_index = np.minimum((np.arange(x0, x1) * label_scale).astype(np.int64), lab_w - 1)
     row_index = np.minimum((np.arange(y0, y1) * label_scale).astype(np.int64), lab_h - 1)
-    lab = labels[row_index][:, col_index]
+    c0_lab = min(lab_w - 1, int(x0 * label_scale))
+    c1_lab = min(lab_w, int(np.ceil(x1 * label_scale)) + 1)
+    first = int(row_index[0])
+    lab_rows = labels[first : int(row_index[-1]) + 1, c0_lab:c1_lab]  # the labels under this window
+    # nearest label per sheet pixel: widen the few label rows first, then repeat whole rows
+    col_index = np.minimum((np.arange(x0, x1) * label_scale).astype(np.int64), lab_w - 1) - c0_lab
+    lab = lab_rows[:, col_index][row_index - first]
     out = np.full((y1 - y0, x1 - x0), 255, np.uint8)
-    for i in np.flatnonzero(np.bincount(lab.ravel(), minlength=256)[:255]):
+    present = np.flatnonzero(np.bincount(lab_rows.ravel(), minlength=256)[:255])
+    for i in present:
         if result.transforms[i] is None:
             continue
-        mine = lab == i
-        cols = np.flatnonzero(mine.any(axis=0))
-        rows = np.flatnonzero(mine.any(axis=1))
-        c0, c1 = int(cols[0]), int(cols[-1]) + 1
-        r0, r1 = int(rows[0]), int(rows[-1]) + 1
+        # the tile's part of this window, found on the labels (small), then in sheet pixels
+        rows_i = np.flatnonzero((lab_rows == i).any(axis=1))
+        cols_lab = np.flatnonzero((lab_rows == i).any(axis=0))
+        local_rows = row_index - first  # label row of each sheet row of the window, ascending
+        r0 = int(np.searchsorted(local_rows, rows_i[0], side="left"))
+        r1 = int(np.searchsorted(local_rows, rows_i[-1], side="right"))
+        c0 = max(0, int(np.floor((cols_lab[0] + c0_lab) / label_scale)) - x0 - 1)
+        c1 = min(x1 - x0, int(np.ceil((cols_lab[-1] + c0_lab + 1) / label_scale)) - x0 + 1)
+        if c1 <= c0:
+            continue
         t = result.transforms[i].copy()
         t[0, 2] -= x0 + c0
         t[1, 2] -= y0 + r0
         part = cv2.warpAffine(tiles[i].gray, t, (c1 - c0, r1 - r0), flags=cv2.INTER_LINEAR, borderValue=255)
         if luts is not None:
-            part = cv2.LUT(part, luts[i])
-        np.copyto(out[r0:r1, c0:c1], part, where=mine[r0:r1, c0:c1])
+            cv2.LUT(part, luts[i], dst=part)
+        np.copyto(out[r0:r1, c0:c1], part, where=lab[r0:r1, c0:c1] == i)
     return out
 
 

@@ -287,6 +287,7 @@ def _cv2_read(path: str) -> np.ndarray | None:
     if arr.ndim == 3:
         if arr.shape[2] == 1:
             return arr[:, :, 0]
-        code = cv2.COLOR_BGRA2RGB if arr.shape[2] == 4 else cv2.COLOR_BGR2RGB
-        return cv2.cvtColor(arr, code)
+        if arr.shape[2] == 4:
+            return cv2.cvtColor(arr, cv2.COLOR_BGRA2RGB)
+        return cv2.cvtColor(arr, cv2.COLOR_BGR2RGB, dst=arr)  # in place: no second copy of a big scan
     return arr
