@@ -1,4 +1,4 @@
-"""Small dialogs: a new dossier, the pages to import, the token PIN."""
+"""Small dialogs: a new dossier, the component that pages go into."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -68,31 +67,3 @@ class ComponentDialog(_FormDialog):
 
     def values(self) -> tuple[str, str]:
         return self.name.currentText().strip(), self.kind.currentData()
-
-
-class SignDialog(_FormDialog):
-    """Token driver and PIN; the PIN lives only in this dialog and the signing job."""
-
-    def __init__(self, modules: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Sign"), parent)
-        self.module = QComboBox()
-        self.module.setEditable(True)
-        self.module.addItems(modules)
-        self.role = QComboBox()
-        self.role.addItem(self.tr("Citizen signs the documents"), "citizen")
-        self.role.addItem(self.tr("Official certifies the electronic copy (SAO Y)"), "official")
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("Leave empty for a token with its own keypad"))
-        self.form.addRow(
-            QLabel(self.tr("The selected components will be signed, checked and queued for sending."))
-        )
-        self.form.addRow(self.tr("Signature"), self.role)
-        self.form.addRow(self.tr("Token driver"), self.module)
-        self.form.addRow(self.tr("PIN"), self.pin)
-
-    def take_pin(self) -> str:
-        """Return the PIN and clear the field."""
-        pin = self.pin.text()
-        self.pin.clear()
-        return pin

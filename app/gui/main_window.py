@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app import pipeline
 from app.config import Settings
-from app.gui.dialogs import ComponentDialog, NewDossierDialog, SignDialog
+from app.gui.dialogs import ComponentDialog, NewDossierDialog
 from app.gui.models import ComponentModel, DossierModel
 from app.gui.runner import Job, JobRunner
 from app.signsetup import known_modules, sign_options, trust_folders
@@ -281,18 +282,66 @@ class MainWindow(QMainWindow):
         return self._start(self.tr("Recognising text"), work)
 
     def sign(self) -> Job | None:
+        """Choose the certificate, show the signer what they sign, take the PIN, sign as a job."""
+        from app.gui.sign_dialog import SignDialog
+
         code = self._need_dossier()
         if code is None:
             return None
-        dlg = SignDialog([m.path for m in known_modules(self.settings)], self)
-        if dlg.exec() != SignDialog.DialogCode.Accepted:
+        documents = []
+        for comp in self.ws.components(code):
+            if comp.status in ("processed", "queued"):
+                art = self.ws.latest_artifact(comp.id, "ocr_pdf")
+                pages = json.loads(art.meta).get("pages", 0) if art is not None and art.meta else 0
+                documents.append((comp.name, pages or len(self.ws.pages(comp.id))))
+        if not documents:
+            self._error(self.tr("Nothing to sign yet: process the dossier's components first."))
+            return None
+        dlg = SignDialog(documents, self, agency=self.settings.agency)
+        dlg.find_requested.connect(lambda: self.find_tokens(dlg))
+        self.sign_dialog = dlg
+        self.find_tokens(dlg)
+        if dlg.exec() != SignDialog.DialogCode.Accepted or dlg.chosen() is None:
             dlg.take_pin()
             return None
-        module, pin, role = dlg.module.currentText(), dlg.take_pin(), dlg.role.currentData()
-        return self.run_sign(code, module, pin, role=role)
+        choice, pin, role = dlg.chosen(), dlg.take_pin(), dlg.role.currentData()
+        return self.run_sign(
+            code, choice.module, pin, role=role, token_label=choice.token_label, cert_label=choice.cert_label
+        )
+
+    def find_tokens(self, dlg) -> Job:
+        """Read the plugged-in tokens' certificates (no PIN needed) off the GUI thread."""
+        from app import i18n
+        from app.gui.sign_dialog import choices_from
+
+        modules = [m.path for m in known_modules(self.settings)]
+
+        def work(progress, cancel):
+            from signing import list_tokens
+
+            listing, errors = [], []
+            for module in modules:
+                try:
+                    listing.append((module, list_tokens(module)))
+                except UserError as exc:  # one driver failing does not hide the others' tokens
+                    errors.append(i18n.message(exc))
+            return choices_from(listing), errors
+
+        job = self._start(self.tr("Looking for tokens"), work)
+        job.signals.finished.connect(
+            lambda res: dlg.show_tokens(res[0], "\n".join(res[1]) if res[1] and not res[0] else None)
+        )
+        return job
 
     def run_sign(
-        self, code: str, module: str, pin: str, *, role: str = "citizen", token_label: str | None = None
+        self,
+        code: str,
+        module: str,
+        pin: str,
+        *,
+        role: str = "citizen",
+        token_label: str | None = None,
+        cert_label: str | None = None,
     ) -> Job:
         root, settings = self.ws.root, self.settings
         secret = [pin]
@@ -308,7 +357,14 @@ class MainWindow(QMainWindow):
                     options = sign_options(settings, role=role)
                     return len(
                         pipeline.sign_components(
-                            ws, comps, session, settings, options=options, progress=progress, cancel=cancel
+                            ws,
+                            comps,
+                            session,
+                            settings,
+                            cert_label=cert_label,
+                            options=options,
+                            progress=progress,
+                            cancel=cancel,
                         )
                     )
             finally:

@@ -232,6 +232,14 @@
         <translation>Đang nhận dạng chữ</translation>
     </message>
     <message>
+        <source>Nothing to sign yet: process the dossier&apos;s components first.</source>
+        <translation>Chưa có gì để ký: hãy xử lý các thành phần của hồ sơ trước.</translation>
+    </message>
+    <message>
+        <source>Looking for tokens</source>
+        <translation>Đang tìm thiết bị ký số</translation>
+    </message>
+    <message>
         <source>Signing</source>
         <translation>Đang ký số</translation>
     </message>
@@ -310,20 +318,84 @@
         <translation>Cán bộ chứng thực bản sao điện tử (SAO Y)</translation>
     </message>
     <message>
-        <source>Leave empty for a token with its own keypad</source>
-        <translation>Để trống nếu token có bàn phím riêng</translation>
+        <source>Looking for tokens...</source>
+        <translation>Đang tìm thiết bị ký số...</translation>
     </message>
     <message>
-        <source>The selected components will be signed, checked and queued for sending.</source>
-        <translation>Các thành phần đã chọn sẽ được ký số, kiểm tra chữ ký và đưa vào hàng chờ gửi.</translation>
+        <source>Look again</source>
+        <translation>Tìm lại</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>Chứng thư số</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Tiếp</translation>
+    </message>
+    <message>
+        <source>valid until {date}</source>
+        <translation>hiệu lực đến {date}</translation>
+    </message>
+    <message>
+        <source>EXPIRED</source>
+        <translation>ĐÃ HẾT HẠN</translation>
+    </message>
+    <message>
+        <source>TOKEN LOCKED</source>
+        <translation>THIẾT BỊ ĐÃ KHÓA</translation>
+    </message>
+    <message>
+        <source>No token with a signing certificate is plugged in.</source>
+        <translation>Chưa cắm thiết bị ký số nào có chứng thư ký.</translation>
+    </message>
+    <message>
+        <source>Choose the certificate that signs.</source>
+        <translation>Chọn chứng thư số dùng để ký.</translation>
+    </message>
+    <message>
+        <source>{name} ({pages} pages)</source>
+        <translation>{name} ({pages} trang)</translation>
+    </message>
+    <message>
+        <source>{holder} ({ids}) certifies, for {agency}, that these electronic copies match the originals presented (SAO Y):
+{docs}
+
+Each file gets the certification at the top of its first page and a digital signature; any later change to a file will show.</source>
+        <translation>{holder} ({ids}) thay mặt {agency} chứng thực các bản sao điện tử sau đúng với bản chính đã xuất trình (SAO Y):
+{docs}
+
+Mỗi tệp được đóng dấu chứng thực ở đầu trang thứ nhất và ký số; mọi thay đổi sau này trên tệp đều bị phát hiện.</translation>
+    </message>
+    <message>
+        <source>You, {holder} ({ids}), are about to sign these documents digitally:
+{docs}
+
+Your digital signature has the same legal value as your handwritten signature: it says that you submit these documents. A signed file cannot be changed afterwards without the change showing.</source>
+        <translation>Ông/Bà {holder} ({ids}) sắp ký số các tài liệu sau:
+{docs}
+
+Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà nộp các tài liệu này. Tệp đã ký không thể bị sửa đổi mà không bị phát hiện.</translation>
+    </message>
+    <message>
+        <source>Last try: one more wrong PIN locks this token.</source>
+        <translation>Lần thử cuối: nhập sai mã PIN thêm một lần nữa thiết bị sẽ bị khóa.</translation>
+    </message>
+    <message>
+        <source>A wrong PIN was entered before: few tries are left.</source>
+        <translation>Trước đó đã nhập sai mã PIN: chỉ còn ít lần thử.</translation>
+    </message>
+    <message>
+        <source>Enter the PIN on the token&apos;s own keypad when it asks.</source>
+        <translation>Nhập mã PIN trên bàn phím của thiết bị khi được yêu cầu.</translation>
     </message>
     <message>
         <source>Signature</source>
         <translation>Chữ ký</translation>
-    </message>
-    <message>
-        <source>Token driver</source>
-        <translation>Trình điều khiển token</translation>
     </message>
     <message>
         <source>PIN</source>

@@ -174,3 +174,52 @@ def test_upload_all_tells_the_clerk_what_the_portal_refused(qtbot, workspace, tm
         qtbot.waitUntil(lambda: not win.runner.busy())
     finally:
         portal.stop()
+
+
+def test_signing_dialog_picks_the_certificate_and_tells_the_citizen_what_they_sign(
+    qtbot, workspace, scan_pdf, token, monkeypatch
+):
+    from PySide6.QtWidgets import QLineEdit
+
+    from app.gui.sign_dialog import SignDialog
+
+    win = MainWindow(workspace, Settings(pkcs11_modules=(token.module,)))
+    qtbot.addWidget(win)
+    shown = []
+    monkeypatch.setattr(win, "_error", shown.append)
+    dlg = SignDialog([("Đơn đề nghị", 2)], win)
+    qtbot.addWidget(dlg)
+    job = win.find_tokens(dlg)
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(lambda: bool(dlg.choices))
+    holders = {c.holder: c for c in dlg.choices}
+    assert token.holder in holders and token.citizen_id in holders[token.holder].id_text
+    expired = [c for c in dlg.choices if c.why_not == "expired"]
+    assert expired and all(not c.usable for c in expired)  # listed, but cannot be chosen
+    row = next(k for k, c in enumerate(dlg.choices) if c.holder == token.holder and c.usable)
+    dlg.certs.setCurrentRow(row)
+    dlg.next.click()
+    assert dlg.pages.currentIndex() == 1
+    text = dlg.statement.text()
+    assert token.holder in text and "Đơn đề nghị" in text and token.citizen_id in text
+    assert dlg.pin.echoMode() == QLineEdit.EchoMode.Password and not dlg.pin.isHidden()
+    dlg.role.setCurrentIndex(1)  # the official's certification of a copy
+    dlg.next.click()
+    assert "SAO Y" in dlg.statement.text()
+    dlg.pin.setText(token.pin)
+    assert dlg.take_pin() == token.pin and dlg.pin.text() == ""  # not kept after it is taken
+
+    # the chosen certificate signs the dossier's processed part
+    (workspace.root / "trust").mkdir(exist_ok=True)
+    (workspace.root / "trust" / "root.pem").write_bytes(token.root_pem.read_bytes())
+    workspace.create_dossier("HS-030")
+    comp = workspace.component("HS-030", "Đơn đề nghị", create=True)
+    workspace.add_artifact(comp.id, "ocr_pdf", scan_pdf, status="processed", meta={"pages": 1})
+    choice = holders[token.holder]
+    job = win.run_sign(
+        "HS-030", choice.module, token.pin, token_label=choice.token_label, cert_label=choice.cert_label
+    )
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    assert job.error is None, (job.error, shown)
+    assert workspace.component("HS-030", "Đơn đề nghị").status == "queued"
+    win.runner.shutdown()
