@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import threading
@@ -192,9 +193,86 @@ def clean_pages(
                 arr = np.ascontiguousarray(np.rot90(arr, k=-page.rotation // 90))
             found = analyse_page(arr, page.dpi)
             page = ws.set_page_cleanup(page.id, {**found.as_dict(), "base_rotation": page.rotation})
+            make_thumbnail(ws, page, arr)
         out.append(page)
         report(progress, n + 1, len(pages))
     return out
+
+
+THUMB_PX = 220
+
+
+def thumbnail_path(ws: Workspace, page: Page) -> Path:
+    """Where a page's small preview is kept (it changes when the page's turn does)."""
+    c = page.cleanup_dict or {}
+    turn = (
+        (page.rotation + (c.get("rotation_deg") or 0)) % 360
+        if c.get("base_rotation") is not None
+        else page.rotation
+    )
+    return ws.root / "thumbs" / f"{page.blob[:32]}-{turn}.jpg"
+
+
+def make_thumbnail(ws: Workspace, page: Page, arr: np.ndarray | None = None) -> Path:
+    """A small upright JPEG of the page for the window's page strip (made off the GUI thread)."""
+    import cv2
+
+    from common.atomic import write_bytes_atomic
+
+    path = thumbnail_path(ws, page)
+    if path.exists():
+        return path
+    if arr is None:
+        from PIL import Image
+
+        with Image.open(ws.blobs.path(page.blob)) as img:
+            img.draft("RGB", (THUMB_PX * 2, THUMB_PX * 2))  # JPEG: decoded small at once
+            img = img.convert("RGB")
+            img.thumbnail((THUMB_PX * 2, THUMB_PX * 2))
+            arr = np.asarray(img)
+        if page.rotation:
+            arr = np.rot90(arr, k=-page.rotation // 90)
+    c = page.cleanup_dict or {}
+    if c.get("rotation_deg"):
+        arr = np.rot90(arr, k=-int(c["rotation_deg"]) // 90)
+    h, w = arr.shape[:2]
+    f = THUMB_PX / max(h, w)
+    small = cv2.resize(
+        np.ascontiguousarray(arr), (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA
+    )
+    if small.ndim == 3:
+        small = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)
+    ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    path.parent.mkdir(exist_ok=True)
+    if ok:
+        write_bytes_atomic(path, data.tobytes())
+    return path
+
+
+def scan_into(
+    ws: Workspace,
+    code: str,
+    component_name: str,
+    device: str,
+    profile,
+    *,
+    kind: str = "document",
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Page]:
+    """Scan with `device` and add each page to the component as it arrives (a crash or a jammed
+    feeder keeps what was scanned); progress counts the pages so far."""
+    from scanner.sane import scan
+
+    out_dir = work_dir(ws) / "scans"
+    added: list[Page] = []
+    for page in scan(device, profile, out_dir, cancel=cancel):
+        added += import_into(ws, code, component_name, [page.path], kind=kind, cancel=cancel)
+        with contextlib.suppress(OSError):
+            Path(page.path).unlink()  # the workspace has its own copy now
+        if progress is not None:
+            progress(len(added), 0)
+    return added
 
 
 def _page_source(ws: Workspace, p: Page) -> PageSource:

@@ -7,12 +7,15 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -55,6 +58,14 @@ class MainWindow(QMainWindow):
         self.dossier_title.setStyleSheet("font-size: 15px; font-weight: bold;")
         right_layout.addWidget(self.dossier_title)
         right_layout.addWidget(self.component_view)
+        self.page_strip = QListWidget()
+        self.page_strip.setViewMode(QListView.ViewMode.IconMode)
+        self.page_strip.setIconSize(QSize(120, 160))
+        self.page_strip.setResizeMode(QListView.ResizeMode.Adjust)
+        self.page_strip.setMovement(QListView.Movement.Static)
+        self.page_strip.setMinimumHeight(200)
+        right_layout.addWidget(self.page_strip)
+        self.component_view.clicked.connect(lambda _index: self.show_pages())
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.dossier_view)
         splitter.addWidget(right)
@@ -102,6 +113,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         spec = [
             ("new", self.tr("New dossier"), QKeySequence.StandardKey.New, self.new_dossier),
+            ("scan", self.tr("Scan"), QKeySequence("Ctrl+Shift+S"), self.scan_pages),
             ("import", self.tr("Import pages"), QKeySequence("Ctrl+I"), self.import_pages),
             ("drawing", self.tr("Large drawing"), QKeySequence("Ctrl+D"), self.large_drawing),
             ("process", self.tr("OCR"), QKeySequence("Ctrl+R"), self.process),
@@ -134,12 +146,51 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         code = self.current_code()
+        selected = self.current_component_name()  # before the models reset and forget it
         self.dossiers.refresh()
         if code:
             for row, d in enumerate(self.dossiers.rows):
                 if d.code == code:
                     self.dossier_view.selectRow(row)
         self.components.show(code)
+        if selected:
+            self.select_component(selected)
+        self.show_pages()
+
+    def current_component_name(self) -> str | None:
+        index = self.component_view.currentIndex()
+        if index.isValid() and 0 <= index.row() < len(self.components.rows):
+            return self.components.rows[index.row()][0].name
+        return None
+
+    def select_component(self, name: str) -> None:
+        for row, (c, _pages) in enumerate(self.components.rows):
+            if c.name == name:
+                self.component_view.setCurrentIndex(self.components.index(row, 0))
+                self.component_view.selectRow(row)
+                return
+
+    def show_pages(self) -> None:
+        """The selected component's pages as small previews (made when the pages came in), blank
+        ones marked for the clerk to check."""
+        self.page_strip.clear()
+        name = self.current_component_name()
+        code = self.current_code()
+        if not name or not code:
+            return
+        comp = self.ws.find_component(code, name)
+        if comp is None:
+            return
+        for n, page in enumerate(self.ws.pages(comp.id)):
+            path = pipeline.thumbnail_path(self.ws, page)
+            text = str(n + 1)
+            if (page.cleanup_dict or {}).get("blank"):
+                text += " - " + self.tr("blank?")
+            item = QListWidgetItem(text)
+            if path.exists():
+                item.setIcon(QIcon(QPixmap(str(path))))
+            item.setData(Qt.ItemDataRole.UserRole, page.id)
+            self.page_strip.addItem(item)
 
     def select_code(self, code: str) -> None:
         for row, d in enumerate(self.dossiers.rows):
@@ -171,6 +222,46 @@ class MainWindow(QMainWindow):
             return
         self.dossiers.refresh()
         self.dossier_view.selectRow(0)
+
+    def scan_pages(self) -> None:
+        """Scan into a component: pages appear in the strip as the feeder gives them."""
+        from app.gui.scan_dialog import ScanDialog
+
+        code = self._need_dossier()
+        if code is None:
+            return
+        dlg = ScanDialog([c.name for c in self.ws.components(code)], self.settings, self)
+        self.scan_dialog = dlg
+        listing = self._start(self.tr("Looking for scanners"), lambda progress, cancel: _list_scanners())
+        listing.signals.finished.connect(dlg.show_devices)
+        if dlg.exec() != ScanDialog.DialogCode.Accepted:
+            return
+        name, device, profile = dlg.values()
+        if name and device:
+            self.run_scan(code, name, device, profile)
+
+    def run_scan(self, code: str, name: str, device: str, profile: dict) -> Job:
+        root = self.ws.root
+
+        def work(progress, cancel):
+            from scanner.sane import ScanProfile
+
+            with Workspace(root) as ws:
+                return len(
+                    pipeline.scan_into(
+                        ws, code, name, device, ScanProfile(**profile), progress=progress, cancel=cancel
+                    )
+                )
+
+        job = self._start(self.tr("Scanning"), work)
+        job.signals.progress.connect(lambda _done, _total: self._pages_arrived(code, name))
+        return job
+
+    def _pages_arrived(self, code: str, name: str) -> None:
+        if self.current_code() == code:
+            self.components.show(code)
+            self.select_component(name)
+            self.show_pages()
 
     def import_pages(self) -> None:
         code = self._need_dossier()
@@ -464,7 +555,11 @@ class MainWindow(QMainWindow):
         return job
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+        if total <= 0:  # no end known (a feeder): a busy bar and the count so far
+            self.progress.setRange(0, 0)
+            self.statusBar().showMessage(self.tr("{n} pages so far").replace("{n}", str(done)))
+            return
+        self.progress.setRange(0, total)
         self.progress.setValue(done)
 
     def _job_ended(self, label: str, error: str | None) -> None:
@@ -484,3 +579,9 @@ class MainWindow(QMainWindow):
         self.daily_timer.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _list_scanners():
+    from scanner.sane import list_devices
+
+    return list_devices()

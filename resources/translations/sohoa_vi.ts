@@ -172,6 +172,10 @@
         <translation>Hồ sơ mới</translation>
     </message>
     <message>
+        <source>Scan</source>
+        <translation>Quét</translation>
+    </message>
+    <message>
         <source>Import pages</source>
         <translation>Nhập trang</translation>
     </message>
@@ -196,12 +200,20 @@
         <translation>Kiểm tra tệp đã ký</translation>
     </message>
     <message>
+        <source>blank?</source>
+        <translation>trống?</translation>
+    </message>
+    <message>
         <source>SoHoa</source>
         <translation>SoHoa</translation>
     </message>
     <message>
         <source>Select a dossier first.</source>
         <translation>Hãy chọn một hồ sơ trước.</translation>
+    </message>
+    <message>
+        <source>Looking for scanners</source>
+        <translation>Đang tìm máy quét</translation>
     </message>
     <message>
         <source>Pages to import</source>
@@ -268,6 +280,10 @@
         <translation>Đã hủy.</translation>
     </message>
     <message>
+        <source>{n} pages so far</source>
+        <translation>Đã quét {n} trang</translation>
+    </message>
+    <message>
         <source>done</source>
         <translation>xong</translation>
     </message>
@@ -301,6 +317,53 @@
     <message>
         <source>Citizen ID</source>
         <translation>Số định danh</translation>
+    </message>
+</context>
+<context>
+    <name>ScanDialog</name>
+    <message>
+        <source>Scan</source>
+        <translation>Quét</translation>
+    </message>
+    <message>
+        <source>Document feeder</source>
+        <translation>Khay nạp giấy</translation>
+    </message>
+    <message>
+        <source>Feeder, both sides</source>
+        <translation>Khay nạp giấy, hai mặt</translation>
+    </message>
+    <message>
+        <source>Glass (flatbed)</source>
+        <translation>Mặt kính</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Màu</translation>
+    </message>
+    <message>
+        <source>Gray</source>
+        <translation>Xám</translation>
+    </message>
+    <message>
+        <source>Black and white</source>
+        <translation>Đen trắng</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Thành phần</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>Máy quét</translation>
+    </message>
+    <message>
+        <source>Paper from</source>
+        <translation>Lấy giấy từ</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Độ phân giải</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,5 @@
-"""Guided capture of a large drawing from the window: the plan, the next part, scanning through
-SANE's test backend, and the stitch run as a job into a dossier component."""
+"""Capture from the window through SANE's test backend (pages shown as they arrive), and guided
+capture of a large drawing: the plan, the next part, the stitch run as a job into a component."""
 
 from __future__ import annotations
 
@@ -63,12 +63,19 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     win.runner.shutdown()
 
 
-@pytest.mark.skipif(shutil.which("scanimage") is None, reason="sane-utils not installed")
-def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, tmp_path, monkeypatch):
+@pytest.fixture
+def sane_test_backend(tmp_path, monkeypatch):
+    """SANE with only its `test` backend (a real driver with virtual devices)."""
+    if shutil.which("scanimage") is None:
+        pytest.skip("sane-utils not installed")
     conf = tmp_path / "sane.d"
     conf.mkdir()
     (conf / "dll.conf").write_text("test\n")
     monkeypatch.setenv("SANE_CONFIG_DIR", str(conf))
+    return conf
+
+
+def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, sane_test_backend):
     win = MainWindow(workspace, Settings(scan_device="test:0", scan_resolution=75))
     qtbot.addWidget(win)
     dlg = DrawingDialog([], win, can_scan=True)
@@ -80,4 +87,28 @@ def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, tmp
     qtbot.waitUntil(lambda: len(dlg.files) == 1)
     with Image.open(dlg.files[0]) as im:
         assert im.width > 100
+    win.runner.shutdown()
+
+
+def test_scanning_from_the_window_shows_each_page_as_it_arrives(qtbot, workspace, sane_test_backend):
+    win = MainWindow(workspace, Settings())
+    qtbot.addWidget(win)
+    workspace.create_dossier("HS-040")
+    win.refresh()
+    win.select_code("HS-040")
+    seen = []
+    job = win.run_scan(
+        "HS-040",
+        "Giấy tờ tùy thân",
+        "test:0",
+        {"resolution": 75, "source": "adf", "mode": "gray", "pages": 3},
+    )
+    job.signals.progress.connect(lambda done, _total: seen.append(win.page_strip.count()))
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    assert job.error is None and job.result == 3
+    qtbot.waitUntil(lambda: win.page_strip.count() == 3)
+    assert seen and seen[0] >= 1  # the first page was shown before the feeder was done
+    comp = workspace.component("HS-040", "Giấy tờ tùy thân")
+    assert len(workspace.pages(comp.id)) == 3 and comp.status == "captured"
+    assert not win.page_strip.item(0).icon().isNull()  # its preview was made off the GUI thread
     win.runner.shutdown()
