@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
             ("process", self.tr("OCR"), QKeySequence("Ctrl+R"), self.process),
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.sign),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.upload),
+            ("outbox", self.tr("Outbox"), QKeySequence("Ctrl+Shift+O"), self.show_outbox),
             ("verify", self.tr("Check a signed file"), QKeySequence("Ctrl+Shift+K"), self.verify_file),
         ]
         self.actions_by_name: dict[str, QAction] = {}
@@ -504,6 +505,42 @@ class MainWindow(QMainWindow):
         self.pause_button.setText(self.tr("Pause sending"))
         self.pause_button.show()
         return job
+
+    def _outbox_items(self) -> list:
+        from upload import Outbox
+
+        outbox = Outbox(self.ws.outbox_path)
+        try:
+            return outbox.items()
+        finally:
+            outbox.close()
+
+    def show_outbox(self):
+        """What waits to go up, what went, what the portal refused and why."""
+        from app.gui.outbox_view import OutboxDialog
+
+        dlg = OutboxDialog(self._outbox_items(), self)
+        self.outbox_dialog = dlg
+
+        def retry() -> None:
+            from upload import Outbox
+
+            outbox = Outbox(self.ws.outbox_path)
+            try:
+                outbox.requeue_failed()
+            finally:
+                outbox.close()
+            dlg.show_items(self._outbox_items())
+
+        def send() -> None:
+            job = self.upload()
+            job.signals.finished.connect(lambda _s: dlg.show_items(self._outbox_items()))
+            job.signals.failed.connect(lambda _e: dlg.show_items(self._outbox_items()))
+
+        dlg.retry_requested.connect(retry)
+        dlg.send_requested.connect(send)
+        dlg.open()
+        return dlg
 
     def _upload_done(self, summary) -> None:
         """Tell the clerk what went up and, above all, what the portal refused."""

@@ -196,6 +196,10 @@
         <translation>Gửi tất cả</translation>
     </message>
     <message>
+        <source>Outbox</source>
+        <translation>Hộp thư đi</translation>
+    </message>
+    <message>
         <source>Check a signed file</source>
         <translation>Kiểm tra tệp đã ký</translation>
     </message>
@@ -317,6 +321,77 @@
     <message>
         <source>Citizen ID</source>
         <translation>Số định danh</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxDialog</name>
+    <message>
+        <source>Waiting to send</source>
+        <translation>Chờ gửi</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Sent, waiting for the portal&apos;s receipt</source>
+        <translation>Đã gửi, chờ cổng xác nhận</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Đã gửi</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Bị từ chối</translation>
+    </message>
+    <message>
+        <source>Replaced by a newer file</source>
+        <translation>Đã thay bằng tệp mới hơn</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>Hộp thư đi</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Hồ sơ</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Thành phần</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>Số lần thử</translation>
+    </message>
+    <message>
+        <source>Next try / reason</source>
+        <translation>Lần thử tới / lý do</translation>
+    </message>
+    <message>
+        <source>Put refused files back in the queue</source>
+        <translation>Đưa các tệp bị từ chối vào hàng đợi lại</translation>
+    </message>
+    <message>
+        <source>Send now</source>
+        <translation>Gửi ngay</translation>
+    </message>
+    <message>
+        <source>Waiting to try again</source>
+        <translation>Chờ thử lại</translation>
+    </message>
+    <message>
+        <source>Waiting: {waiting}. Sent: {sent}. Refused: {refused}.</source>
+        <translation>Chờ gửi: {waiting}. Đã gửi: {sent}. Bị từ chối: {refused}.</translation>
     </message>
 </context>
 <context>

@@ -223,3 +223,25 @@ def test_signing_dialog_picks_the_certificate_and_tells_the_citizen_what_they_si
     assert job.error is None, (job.error, shown)
     assert workspace.component("HS-030", "Đơn đề nghị").status == "queued"
     win.runner.shutdown()
+
+
+def test_outbox_panel_shows_what_waits_and_what_was_refused_and_requeues(qtbot, window, workspace, tmp_path):
+    from upload import Outbox
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.pdf").write_bytes(b"%PDF-1.7 " + name.encode())
+    outbox = Outbox(workspace.outbox_path)
+    waiting, _ = outbox.enqueue(tmp_path / "a.pdf", dossier="HS-050", component="Đơn")
+    refused, _ = outbox.enqueue(tmp_path / "b.pdf", dossier="HS-050", component="Bản vẽ")
+    outbox.fail_permanently(refused.id, "422: thiếu chữ ký")
+    outbox.close()
+    dlg = window.show_outbox()
+    cells = {(r, c): dlg.table.item(r, c).text() for r in range(dlg.table.rowCount()) for c in range(6)}
+    assert dlg.table.rowCount() == 2 and any("422: thiếu chữ ký" in v for v in cells.values())
+    assert "1" in dlg.summary.text() and dlg.retry.isEnabled()
+    dlg.retry.click()
+    outbox = Outbox(workspace.outbox_path)
+    assert outbox.get(refused.id).state == "queued" and outbox.get(waiting.id).state == "queued"
+    outbox.close()
+    assert not dlg.retry.isEnabled()
+    dlg.close()
