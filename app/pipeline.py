@@ -199,6 +199,63 @@ def clean_pages(
     return out
 
 
+class PageLocked(PipelineError):
+    template = QT_TRANSLATE_NOOP(
+        "pipeline", "{name} is already signed or sent: its pages cannot be changed any more."
+    )
+
+
+PAGE_EDITS = ("rotate_left", "rotate_right", "delete", "keep_as_scanned", "not_blank")
+
+
+def edit_page(ws: Workspace, page_id: int, action: str, *, actor: str = "") -> Page | None:
+    """A clerk's change to one page, kept beside the untouched original: turn it a quarter, take
+    it out, keep it as scanned (no crop, no turn, no straightening), or say it is not blank. A
+    component already processed goes back to captured (its PDF is made again); one already signed
+    or sent is refused. Returns the page as it now is (None once deleted)."""
+    if action not in PAGE_EDITS:
+        raise ValueError(f"unknown page edit {action!r}")
+    row = ws.db["pages"].get(page_id)
+    page = Page(**row)
+    comp = Component(**ws.db["components"].get(page.component_id))
+    if comp.status in ("signed", "queued", "uploaded", "purged"):
+        raise PageLocked(name=comp.name)
+    c = page.cleanup_dict
+    if action == "delete":
+        ws.delete_page(page_id, actor=actor)
+        page = None
+    elif action in ("rotate_left", "rotate_right"):
+        turn = 90 if action == "rotate_right" else 270
+        if c:  # the decided turn changes; the crop (found before any quarter turn) still holds
+            page = ws.set_page_cleanup(
+                page_id, {**c, "rotation_deg": (c.get("rotation_deg", 0) + turn) % 360}, actor=actor
+            )
+        else:
+            page = ws.rotate_page(page_id, turn)
+    elif action == "keep_as_scanned":
+        w, h = (page.height, page.width) if page.rotation % 180 else (page.width, page.height)
+        base = c or {"blank": False, "colour": False, "orientation_confidence": 1.0}
+        page = ws.set_page_cleanup(
+            page_id,
+            {
+                **base,
+                "crop": [0, 0, w, h],
+                "rotation_deg": 0,
+                "skew_deg": 0.0,
+                "orientation_source": "clerk",
+                "base_rotation": page.rotation,
+            },
+            actor=actor,
+        )
+    elif action == "not_blank" and c:
+        page = ws.set_page_cleanup(page_id, {**c, "blank": False}, actor=actor)
+    if comp.status == "processed":
+        ws.set_component_status(comp.id, "captured")
+    if page is not None:
+        make_thumbnail(ws, page)
+    return page
+
+
 THUMB_PX = 220
 
 

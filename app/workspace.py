@@ -425,6 +425,18 @@ class Workspace:
             self._event("page.cleanup", str(page_id), {"cleanup": cleanup}, actor)
         return Page(**self.db["pages"].get(page_id))
 
+    def delete_page(self, page_id: int, *, actor: str = "") -> None:
+        """Take a page out of its component (its image stays in the store until nothing refers
+        to it); the others close up their positions."""
+        page = Page(**self.db["pages"].get(page_id))
+        with transaction(self.db.conn):
+            self.db.execute("DELETE FROM pages WHERE id = ?", [page_id])
+            self.db.execute(
+                "UPDATE pages SET position = position - 1 WHERE component_id = ? AND position > ?",
+                [page.component_id, page.position],
+            )
+            self._event("page.delete", str(page_id), {"blob": page.blob, "source": page.source}, actor)
+
     def rotate_page(self, page_id: int, degrees: int) -> Page:
         page = Page(**self.db["pages"].get(page_id))
         with transaction(self.db.conn):

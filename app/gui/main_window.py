@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self.page_strip.setMinimumHeight(200)
         right_layout.addWidget(self.page_strip)
         self.component_view.clicked.connect(lambda _index: self.show_pages())
+        self.page_strip.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.page_strip.customContextMenuRequested.connect(self._page_menu)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.dossier_view)
         splitter.addWidget(right)
@@ -223,6 +226,34 @@ class MainWindow(QMainWindow):
             return
         self.dossiers.refresh()
         self.dossier_view.selectRow(0)
+
+    def _page_menu(self, pos) -> None:
+        item = self.page_strip.itemAt(pos)
+        if item is None:
+            return
+        page_id = item.data(Qt.ItemDataRole.UserRole)
+        menu = QMenu(self)
+        for action, text in (
+            ("rotate_left", self.tr("Turn left")),
+            ("rotate_right", self.tr("Turn right")),
+            ("keep_as_scanned", self.tr("Keep as scanned (no crop, turn or straightening)")),
+            ("not_blank", self.tr("Not blank")),
+            ("delete", self.tr("Delete page")),
+        ):
+            menu.addAction(text, lambda a=action: self.edit_page(page_id, a))
+        menu.popup(self.page_strip.viewport().mapToGlobal(pos))
+        self.page_menu = menu
+
+    def edit_page(self, page_id: int, action: str) -> Job:
+        """A clerk's change to a page (the original stays); its preview is made again off the GUI thread."""
+        root = self.ws.root
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                pipeline.edit_page(ws, page_id, action, actor="clerk")
+            return action
+
+        return self._start(self.tr("Changing the page"), work)
 
     def scan_pages(self) -> None:
         """Scan into a component: pages appear in the strip as the feeder gives them."""

@@ -216,6 +216,30 @@
         <translation>Hãy chọn một hồ sơ trước.</translation>
     </message>
     <message>
+        <source>Turn left</source>
+        <translation>Xoay trái</translation>
+    </message>
+    <message>
+        <source>Turn right</source>
+        <translation>Xoay phải</translation>
+    </message>
+    <message>
+        <source>Keep as scanned (no crop, turn or straightening)</source>
+        <translation>Giữ nguyên như bản quét (không cắt, xoay hay chỉnh thẳng)</translation>
+    </message>
+    <message>
+        <source>Not blank</source>
+        <translation>Không phải trang trống</translation>
+    </message>
+    <message>
+        <source>Delete page</source>
+        <translation>Xóa trang</translation>
+    </message>
+    <message>
+        <source>Changing the page</source>
+        <translation>Đang sửa trang</translation>
+    </message>
+    <message>
         <source>Looking for scanners</source>
         <translation>Đang tìm máy quét</translation>
     </message>
@@ -1019,6 +1043,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>{name} was not queued: its signature check failed ({problems}).</source>
         <translation>{name} chưa được đưa vào hàng chờ: kiểm tra chữ ký không đạt ({problems}).</translation>
+    </message>
+    <message>
+        <source>{name} is already signed or sent: its pages cannot be changed any more.</source>
+        <translation>{name} đã được ký hoặc đã gửi: không thể sửa các trang nữa.</translation>
     </message>
 </context>
 <context>

@@ -245,3 +245,35 @@ def test_outbox_panel_shows_what_waits_and_what_was_refused_and_requeues(qtbot, 
     outbox.close()
     assert not dlg.retry.isEnabled()
     dlg.close()
+
+
+def test_clerk_turns_keeps_and_deletes_pages_from_the_strip(qtbot, window, workspace, page_png, tmp_path):
+    from PIL import Image
+    from PySide6.QtCore import Qt
+
+    from app import pipeline
+
+    workspace.create_dossier("HS-060")
+    window.refresh()
+    window.select_code("HS-060")
+    job = window.run_import("HS-060", "Đơn", "document", [str(page_png), str(page_png)])
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    window.select_component("Đơn")
+    window.show_pages()
+    assert window.page_strip.count() == 2
+    first = window.page_strip.item(0).data(Qt.ItemDataRole.UserRole)
+    job = window.edit_page(first, "rotate_right")
+    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    page = next(p for p in workspace.pages(workspace.component("HS-060", "Đơn").id) if p.id == first)
+    assert page.cleanup_dict["rotation_deg"] == 90
+    with Image.open(pipeline.thumbnail_path(workspace, page)) as im:  # the preview turned too
+        assert (im.width > im.height) != (page.width > page.height)
+    job = window.edit_page(first, "keep_as_scanned")
+    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    page = next(p for p in workspace.pages(workspace.component("HS-060", "Đơn").id) if p.id == first)
+    c = page.cleanup_dict
+    assert c["rotation_deg"] == 0 and c["skew_deg"] == 0 and c["crop"] == [0, 0, page.width, page.height]
+    job = window.edit_page(first, "delete")
+    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(lambda: window.page_strip.count() == 1)
+    assert len(workspace.pages(workspace.component("HS-060", "Đơn").id)) == 1
