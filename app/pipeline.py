@@ -428,6 +428,8 @@ def _process_drawing(ws, component, pages, settings, dossier, title, progress, c
         summary = {
             "verdict": report["verdict"],
             "rescan_tiles": report["rescan_tiles"],
+            "dpi": report["dpi"],
+            "tiles": [{k: t.get(k) for k in ("placed", "matrix", "size")} for t in report["tiles"]],
             "seams": [
                 {k: s[k] for k in ("tiles", "residual_px", "confirmed", "reason")} for s in report["seams"]
             ],

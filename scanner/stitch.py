@@ -68,6 +68,7 @@ class StitchResult:
     rescan: list[int] = field(default_factory=list)
     # per confirmed or trusted pair (a, b): matched points in tile a and in tile b (full resolution)
     pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    tile_sizes: list[tuple[int, int]] = field(default_factory=list)  # per tile: width, height in pixels
 
     @property
     def verdict(self) -> str:
@@ -84,6 +85,7 @@ class StitchResult:
                     "index": i,
                     "placed": t is not None,
                     "matrix": None if t is None else np.round(t, 5).tolist(),
+                    **({"size": list(self.tile_sizes[i])} if i < len(self.tile_sizes) else {}),
                 }
                 for i, t in enumerate(self.transforms)
             ],
@@ -537,6 +539,7 @@ def place_tiles(
         (float(x0), float(y0)),
         sorted(rescan),
         {k: v for k, v in good.items() if k in seams and seams[k].confirmed},
+        [(int(t.shape[1]), int(t.shape[0])) for t in tiles],
     )
 
 

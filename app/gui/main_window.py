@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.page_strip.setMinimumHeight(200)
         right_layout.addWidget(self.page_strip)
         self.component_view.clicked.connect(lambda _index: self.show_pages())
+        self.component_view.doubleClicked.connect(lambda _index: self.open_sheet())
         self.page_strip.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.page_strip.customContextMenuRequested.connect(self._page_menu)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -364,19 +365,31 @@ class MainWindow(QMainWindow):
                 return ws.component(code, name).meta_dict.get("stitch", {})
 
         job = self._start(self.tr("Stitching the drawing"), work)
-        job.signals.finished.connect(self._drawing_done)
+        job.signals.finished.connect(lambda stitch: self._drawing_done_for(code, name, stitch))
         return job
 
-    def _drawing_done(self, stitch: dict) -> None:
+    def _drawing_done_for(self, code: str, name: str, stitch: dict) -> None:
+        """Show the stitched sheet, weak seams marked and the parts to scan again named."""
         self.last_stitch = stitch
-        if stitch.get("verdict") == "needs_rescan":
-            parts = ", ".join(str(i + 1) for i in stitch.get("rescan_tiles", []))
-            text = self.tr(
-                "The sheet was put together, but some seams could not be checked against the drawing "
-                "(blank paper where the scans overlap). Scan these parts again with the sheet shifted so "
-                "that they overlap some of the drawing: {parts}"
-            ).replace("{parts}", parts)
-            QTimer.singleShot(0, lambda: self._error(text))
+        self.open_sheet(code, name)
+
+    def open_sheet(self, code: str | None = None, name: str | None = None):
+        """The selected drawing component's sheet in the zoomable viewer (None for other components)."""
+        from app.gui.sheet_viewer import SheetDialog
+
+        code = code or self.current_code()
+        name = name or self.current_component_name()
+        comp = self.ws.find_component(code, name) if code and name else None
+        if comp is None or comp.kind != "drawing":
+            return None
+        art = self.ws.latest_artifact(comp.id, "ocr_pdf")
+        if art is None:
+            return None
+        dlg = SheetDialog(str(self.ws.blobs.path(art.blob)), comp.meta_dict.get("stitch"), self)
+        dlg.setWindowTitle(f"{code} - {name}")
+        self.sheet_dialog = dlg
+        dlg.open()
+        return dlg
 
     def run_import(self, code: str, name: str, kind: str, files: list[str]) -> Job:
         root = self.ws.root

@@ -260,10 +260,6 @@
         <translation>Đang ghép bản vẽ</translation>
     </message>
     <message>
-        <source>The sheet was put together, but some seams could not be checked against the drawing (blank paper where the scans overlap). Scan these parts again with the sheet shifted so that they overlap some of the drawing: {parts}</source>
-        <translation>Bản vẽ đã được ghép, nhưng một số đường ghép không kiểm tra được theo nội dung bản vẽ (phần chồng lên nhau chỉ là giấy trắng). Hãy quét lại các phần sau, dịch bản vẽ để phần chồng lên nhau có nét vẽ: {parts}</translation>
-    </message>
-    <message>
         <source>Importing pages</source>
         <translation>Đang nhập trang</translation>
     </message>
@@ -463,6 +459,21 @@
     <message>
         <source>Resolution</source>
         <translation>Độ phân giải</translation>
+    </message>
+</context>
+<context>
+    <name>SheetDialog</name>
+    <message>
+        <source>Sheet</source>
+        <translation>Bản vẽ</translation>
+    </message>
+    <message>
+        <source>Seams outlined in red could not be checked against the drawing. Scan these parts again with the sheet shifted: {parts}</source>
+        <translation>Các đường ghép viền đỏ không kiểm tra được theo nội dung bản vẽ. Hãy quét lại các phần sau, dịch bản vẽ đi: {parts}</translation>
+    </message>
+    <message>
+        <source>Every seam was checked against the drawing.</source>
+        <translation>Mọi đường ghép đều đã được kiểm tra theo nội dung bản vẽ.</translation>
     </message>
 </context>
 <context>

@@ -60,6 +60,28 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     assert comp.kind == "drawing" and comp.status == "processed"
     assert workspace.latest_artifact(comp.id, "ocr_pdf") is not None
     qtbot.waitUntil(lambda: not win.progress.isVisible())
+    # the sheet opens in the viewer: tiles of the zoomed-in level arrive from the render thread
+    qtbot.waitUntil(lambda: getattr(win, "sheet_dialog", None) is not None)
+    dlg = win.sheet_dialog
+    assert dlg.weak == [] and "1" not in dlg.note.text()
+    dlg.view.resetTransform()
+    dlg.view.zoom(4.0)  # 4 screen pixels a point: beyond the overview, tiles at the scan's 200 dpi
+    dlg.view.centerOn(dlg.sheet.boundingRect().center())
+    dlg.view.viewport().repaint()
+    qtbot.waitUntil(lambda: len(dlg.sheet.cache) > 0, timeout=10000)
+    scale = next(iter(dlg.sheet.cache))[0]
+    assert scale == pytest.approx(DPI / 72.0) and dlg.sheet.cache[next(iter(dlg.sheet.cache))].width() <= 512
+    # a seam the drawing could not confirm is outlined, with the parts to scan again
+    stitch = dict(comp.meta_dict["stitch"])
+    stitch["seams"] = [dict(s, confirmed=s["tiles"] != [0, 1]) for s in stitch["seams"]]
+    stitch["rescan_tiles"] = [1]
+    from app.gui.sheet_viewer import SheetDialog
+
+    art = workspace.latest_artifact(comp.id, "ocr_pdf")
+    weak = SheetDialog(str(workspace.blobs.path(art.blob)), stitch, win)
+    assert [(a, b) for a, b, _item in weak.weak] == [(0, 1)] and "2" in weak.note.text()
+    weak.done(0)
+    dlg.done(0)
     win.runner.shutdown()
 
 
