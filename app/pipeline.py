@@ -256,6 +256,20 @@ def edit_page(ws: Workspace, page_id: int, action: str, *, actor: str = "") -> P
     return page
 
 
+def replace_page(ws: Workspace, page_id: int, file: str | Path, *, actor: str = "") -> Page:
+    """A page scanned again (a drawing's part, the sheet shifted): the new scan takes the old one's
+    place in the component, the old one is taken out (its image kept until nothing refers to it)."""
+    old = Page(**ws.db["pages"].get(page_id))
+    comp = Component(**ws.db["components"].get(old.component_id))
+    if comp.status in ("signed", "queued", "uploaded", "purged"):
+        raise PageLocked(name=comp.name)
+    dossier = ws.db["dossiers"].get(comp.dossier_id)["code"]
+    (new,) = import_into(ws, dossier, comp.name, [file])[:1]
+    new = ws.move_page(new.id, old.position, actor=actor)
+    ws.delete_page(page_id, actor=actor)
+    return Page(**ws.db["pages"].get(new.id))
+
+
 THUMB_PX = 220
 
 

@@ -425,6 +425,23 @@ class Workspace:
             self._event("page.cleanup", str(page_id), {"cleanup": cleanup}, actor)
         return Page(**self.db["pages"].get(page_id))
 
+    def move_page(self, page_id: int, position: int, *, actor: str = "") -> Page:
+        """Put a page at `position` (0-based) in its component; the others shift to make room."""
+        page = Page(**self.db["pages"].get(page_id))
+        with transaction(self.db.conn):
+            order = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT id FROM pages WHERE component_id = ? ORDER BY position, id", [page.component_id]
+                ).fetchall()
+            ]
+            order.remove(page_id)
+            order.insert(max(0, min(position, len(order))), page_id)
+            for n, pid in enumerate(order):
+                self.db.execute("UPDATE pages SET position = ? WHERE id = ?", [n, pid])
+            self._event("page.move", str(page_id), {"position": position}, actor)
+        return Page(**self.db["pages"].get(page_id))
+
     def delete_page(self, page_id: int, *, actor: str = "") -> None:
         """Take a page out of its component (its image stays in the store until nothing refers
         to it); the others close up their positions."""

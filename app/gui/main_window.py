@@ -387,9 +387,45 @@ class MainWindow(QMainWindow):
             return None
         dlg = SheetDialog(str(self.ws.blobs.path(art.blob)), comp.meta_dict.get("stitch"), self)
         dlg.setWindowTitle(f"{code} - {name}")
+        dlg.rescan_requested.connect(lambda part: self.rescan_part(code, name, part, dlg))
         self.sheet_dialog = dlg
         dlg.open()
         return dlg
+
+    def rescan_part(self, code: str, name: str, part: int, dlg=None, *, file: str | None = None) -> Job:
+        """Scan one part of a drawing again (from the configured scanner's glass, or `file`), put it in
+        the old scan's place and stitch the sheet again; the new sheet then opens."""
+        root, settings = self.ws.root, self.settings
+
+        def work(progress, cancel):
+            path = file
+            if path is None:
+                from scanner.sane import ScanProfile, find_device, scan
+
+                vendor, _, model = settings.scan_device_label.partition("\t")
+                device = find_device(settings.scan_device, vendor=vendor, model=model)
+                profile = ScanProfile(
+                    resolution=settings.scan_resolution, mode="color", source="flatbed", pages=1
+                )
+                with Workspace(root) as ws:
+                    out_dir = pipeline.work_dir(ws) / "drawing-scans"
+                scans = list(scan(device.name, profile, out_dir, cancel=cancel))
+                if not scans:
+                    raise pipeline.PipelineError(detail="the scanner gave no page")
+                path = str(scans[-1].path)
+            with Workspace(root) as ws:
+                comp = ws.component(code, name)
+                old = ws.pages(comp.id)[part]
+                pipeline.replace_page(ws, old.id, path, actor="clerk")
+                comp = ws.component(code, name)
+                pipeline.process_component(ws, comp, settings, progress=progress, cancel=cancel)
+                return ws.component(code, name).meta_dict.get("stitch", {})
+
+        if dlg is not None:
+            dlg.done(0)
+        job = self._start(self.tr("Stitching the drawing"), work)
+        job.signals.finished.connect(lambda stitch: self._drawing_done_for(code, name, stitch))
+        return job
 
     def run_import(self, code: str, name: str, kind: str, files: list[str]) -> Job:
         root = self.ws.root

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
     QGraphicsView,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -173,7 +175,10 @@ class SheetView(QGraphicsView):
 
 
 class SheetDialog(QDialog):
-    """A stitched sheet with the seams SoHoa could not confirm outlined in red."""
+    """A stitched sheet with the seams SoHoa could not confirm outlined in red, and a button per
+    part to scan again."""
+
+    rescan_requested = Signal(int)  # the part's index (0-based)
 
     def __init__(self, pdf_path: str, stitch: dict | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,6 +205,16 @@ class SheetDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.note)
+        self.rescan_buttons = []
+        if rescan:
+            row = QHBoxLayout()
+            for i in rescan:
+                button = QPushButton(self.tr("Scan part {n} again").replace("{n}", str(i + 1)))
+                button.clicked.connect(lambda _checked=False, k=i: self.rescan_requested.emit(k))
+                row.addWidget(button)
+                self.rescan_buttons.append(button)
+            row.addStretch(1)
+            layout.addLayout(row)
         self.resize(1100, 800)
         self.view.fitInView(self.sheet, Qt.AspectRatioMode.KeepAspectRatio)
 

@@ -475,6 +475,10 @@
         <source>Every seam was checked against the drawing.</source>
         <translation>Mọi đường ghép đều đã được kiểm tra theo nội dung bản vẽ.</translation>
     </message>
+    <message>
+        <source>Scan part {n} again</source>
+        <translation>Quét lại phần {n}</translation>
+    </message>
 </context>
 <context>
     <name>SignDialog</name>

@@ -134,3 +134,33 @@ def test_scanning_from_the_window_shows_each_page_as_it_arrives(qtbot, workspace
     assert len(workspace.pages(comp.id)) == 3 and comp.status == "captured"
     assert not win.page_strip.item(0).icon().isNull()  # its preview was made off the GUI thread
     win.runner.shutdown()
+
+
+def test_a_part_scanned_again_takes_its_place_and_the_sheet_is_stitched_again(
+    qtbot, workspace, tiles, tmp_path
+):
+    import numpy as np
+
+    win = MainWindow(workspace, Settings(ocr_jobs=1))
+    qtbot.addWidget(win)
+    workspace.create_dossier("HS-021")
+    win.refresh()
+    wrong = tmp_path / "wrong.png"  # the second part scanned face up: blank paper
+    Image.fromarray(np.full((900, 1400, 3), 236, np.uint8)).save(wrong, dpi=(DPI, DPI))
+    parts = [tiles[0], str(wrong), tiles[2], tiles[3]]
+    job = win.run_drawing("HS-021", "Bản vẽ", parts, (2, 2))
+    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    assert job.result["verdict"] == "needs_rescan" and 1 in job.result["rescan_tiles"]
+    qtbot.waitUntil(lambda: getattr(win, "sheet_dialog", None) is not None)
+    first = win.sheet_dialog
+    assert first.rescan_buttons  # the offer to scan that part again
+    job = win.rescan_part("HS-021", "Bản vẽ", 1, first, file=tiles[1])
+    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    assert job.error is None and job.result["verdict"] == "ok"
+    comp = workspace.component("HS-021", "Bản vẽ")
+    pages = workspace.pages(comp.id)
+    assert len(pages) == 4 and [p.position for p in pages] == [0, 1, 2, 3]
+    assert pages[1].source.startswith("part-2")  # the new scan in the old one's place
+    qtbot.waitUntil(lambda: win.sheet_dialog is not first)
+    win.sheet_dialog.done(0)
+    win.runner.shutdown()
