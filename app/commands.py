@@ -249,19 +249,6 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _codes_from_scan(path: str):
-    """(dossier code, citizen ID card) read from the codes on a scanned receipt or card."""
-    from scanner.codes import dossier_code, read_codes
-    from scanner.importer import iter_file_pages, page_array
-
-    code, card = None, None
-    for page in iter_file_pages(path):
-        codes = read_codes(page_array(page), page.dpi)
-        code = code or dossier_code(codes)
-        card = card or next((c.cccd for c in codes if c.cccd is not None), None)
-    return code, card
-
-
 def cmd_codes(args: argparse.Namespace) -> int:
     from scanner.codes import read_codes
     from scanner.importer import iter_file_pages, page_array
@@ -671,7 +658,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
             code = args.code or args.code_opt
             name, id_number = args.applicant_name, args.applicant_id
             if args.from_scan:
-                found_code, card = _codes_from_scan(args.from_scan)
+                found_code, card = pipeline.codes_from_file(args.from_scan)
                 code = code or found_code
                 if card is not None:
                     name, id_number = name or card.full_name, id_number or card.id_number

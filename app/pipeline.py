@@ -270,6 +270,20 @@ def replace_page(ws: Workspace, page_id: int, file: str | Path, *, actor: str = 
     return Page(**ws.db["pages"].get(new.id))
 
 
+def codes_from_file(path: str | Path):
+    """(dossier code, chip ID card) read from the codes on a scanned receipt or card (either may be
+    None): the receipt's barcode in the national dossier-code format, the card's QR."""
+    from scanner.codes import dossier_code, read_codes
+    from scanner.importer import iter_file_pages, page_array
+
+    code, card = None, None
+    for page in iter_file_pages(path):
+        codes = read_codes(page_array(page), page.dpi)
+        code = code or dossier_code(codes)
+        card = card or next((c.cccd for c in codes if c.cccd is not None), None)
+    return code, card
+
+
 THUMB_PX = 220
 
 

@@ -215,6 +215,8 @@ class MainWindow(QMainWindow):
 
     def new_dossier(self) -> None:
         dlg = NewDossierDialog(self)
+        dlg.read_scan_requested.connect(lambda path: self.read_codes_into(dlg, path))
+        self.new_dossier_dialog = dlg
         if dlg.exec() != NewDossierDialog.DialogCode.Accepted:
             return
         values = dlg.values()
@@ -226,7 +228,13 @@ class MainWindow(QMainWindow):
             self._error(message(exc))
             return
         self.dossiers.refresh()
-        self.dossier_view.selectRow(0)
+        self.select_code(dlg.values()["code"])
+
+    def read_codes_into(self, dlg, path: str) -> Job:
+        """Read the receipt's barcode and the card's QR from a scan off the GUI thread, into `dlg`."""
+        job = self._start(self.tr("Reading codes"), lambda progress, cancel: pipeline.codes_from_file(path))
+        job.signals.finished.connect(lambda found: dlg.fill(*found))
+        return job
 
     def _page_menu(self, pos) -> None:
         item = self.page_strip.itemAt(pos)

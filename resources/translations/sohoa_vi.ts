@@ -216,6 +216,10 @@
         <translation>Hãy chọn một hồ sơ trước.</translation>
     </message>
     <message>
+        <source>Reading codes</source>
+        <translation>Đang đọc mã</translation>
+    </message>
+    <message>
         <source>Turn left</source>
         <translation>Xoay trái</translation>
     </message>
@@ -323,12 +327,24 @@
         <translation>Gõ hoặc quét mã trên giấy biên nhận</translation>
     </message>
     <message>
+        <source>Point the QR gun at the ID card&apos;s QR code</source>
+        <translation>Đưa súng quét vào mã QR trên thẻ CCCD</translation>
+    </message>
+    <message>
+        <source>Read from a scan of the receipt or card...</source>
+        <translation>Đọc từ ảnh quét giấy biên nhận hoặc thẻ...</translation>
+    </message>
+    <message>
         <source>12-digit citizen ID number</source>
         <translation>Số định danh cá nhân 12 chữ số</translation>
     </message>
     <message>
         <source>Dossier code</source>
         <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>ID card QR</source>
+        <translation>Mã QR thẻ CCCD</translation>
     </message>
     <message>
         <source>Procedure</source>
@@ -341,6 +357,18 @@
     <message>
         <source>Citizen ID</source>
         <translation>Số định danh</translation>
+    </message>
+    <message>
+        <source>Scan of the receipt or ID card</source>
+        <translation>Ảnh quét giấy biên nhận hoặc thẻ CCCD</translation>
+    </message>
+    <message>
+        <source>Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</source>
+        <translation>Ảnh quét (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</translation>
+    </message>
+    <message>
+        <source>Born {date}, {address}</source>
+        <translation>Sinh ngày {date}, {address}</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.config import Settings
 from app.gui.main_window import MainWindow
@@ -277,3 +278,26 @@ def test_clerk_turns_keeps_and_deletes_pages_from_the_strip(qtbot, window, works
     qtbot.waitUntil(job.done.is_set, timeout=30000)
     qtbot.waitUntil(lambda: window.page_strip.count() == 1)
     assert len(workspace.pages(workspace.component("HS-060", "Đơn").id)) == 1
+
+
+def test_new_dossier_takes_the_qr_gun_and_a_scan_of_the_receipt(qtbot, window, tmp_path):
+    from app.gui.dialogs import NewDossierDialog
+    from tests.test_codes import CCCD, RECEIPT, _scan
+
+    dlg = NewDossierDialog(window)
+    qtbot.addWidget(dlg)
+    dlg.card.setFocus()
+    qtbot.keyClicks(dlg.card, "001203012345|")  # a QR gun types the card's text (QTest types no
+    dlg.card.insert(CCCD.split("|", 1)[1])  # Vietnamese letters: the rest goes in as typed text)
+    qtbot.keyClick(dlg.card, Qt.Key.Key_Return)
+    assert dlg.applicant_name.text() == "Nguyễn Thị Hồng Nhung" and dlg.applicant_id.text() == "001203012345"
+    assert dlg.card.text() == "" and "15/06/1990" in dlg.card_details.text()
+
+    receipt = tmp_path / "bien-nhan.jpg"
+    receipt.write_bytes(_scan(200))
+    other = NewDossierDialog(window)
+    qtbot.addWidget(other)
+    job = window.read_codes_into(other, str(receipt))
+    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(lambda: other.code.text() == RECEIPT)
+    assert other.applicant_id.text() == "001203012345"
