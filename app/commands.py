@@ -645,7 +645,16 @@ def _dossier_dict(ws: Workspace, code: str) -> dict:
                 },
             }
         )
-    return {**d.__dict__, "components": comps}
+    from app.catalog import find_procedure, load_catalog, missing_parts
+
+    procedure = find_procedure(load_catalog(ws.root), d.procedure)
+    present = [c["name"] for c in comps if c["status"] != "empty"]
+    return {
+        **d.__dict__,
+        "components": comps,
+        "procedure_known": procedure is not None,
+        "missing": [p.name for p in missing_parts(procedure, present)],
+    }
 
 
 def cmd_dossier(args: argparse.Namespace) -> int:

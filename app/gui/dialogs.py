@@ -38,7 +38,7 @@ class NewDossierDialog(_FormDialog):
 
     read_scan_requested = Signal(str)  # a scan or photo of the receipt or the card
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, procedures: list[str] | None = None) -> None:
         super().__init__(self.tr("New dossier"), parent)
         self.code = QLineEdit()
         self.code.setPlaceholderText(self.tr("Type or scan the receipt's code"))
@@ -48,7 +48,10 @@ class NewDossierDialog(_FormDialog):
         self.card.textChanged.connect(self._card_typed)
         self.from_scan = QPushButton(self.tr("Read from a scan of the receipt or card..."))
         self.from_scan.clicked.connect(self._choose_scan)
-        self.procedure = QLineEdit()
+        self.procedure = QComboBox()  # the catalog's procedures, or any other typed in
+        self.procedure.setEditable(True)
+        self.procedure.addItems(procedures or [])
+        self.procedure.setCurrentIndex(-1)
         self.applicant_name = QLineEdit()
         self.applicant_id = QLineEdit()
         self.applicant_id.setPlaceholderText(self.tr("12-digit citizen ID number"))
@@ -95,7 +98,7 @@ class NewDossierDialog(_FormDialog):
     def values(self) -> dict:
         return {
             "code": self.code.text().strip(),
-            "procedure": self.procedure.text().strip(),
+            "procedure": self.procedure.currentText().strip(),
             "applicant_name": self.applicant_name.text().strip(),
             "applicant_id": self.applicant_id.text().strip(),
         }
@@ -104,16 +107,28 @@ class NewDossierDialog(_FormDialog):
 class ComponentDialog(_FormDialog):
     """Which component of the dossier the imported pages belong to."""
 
-    def __init__(self, existing: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, existing: list[str], parent: QWidget | None = None, missing: list | None = None
+    ) -> None:
+        """`missing`: the catalog's parts the dossier still lacks (offered first, with their kind)."""
         super().__init__(self.tr("Import pages"), parent)
         self.name = QComboBox()
         self.name.setEditable(True)
-        self.name.addItems(existing)
+        self.kinds = {part.name: part.kind for part in missing or []}
+        self.name.addItems(
+            [part.name for part in missing or []] + [n for n in existing if n not in self.kinds]
+        )
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Document"), "document")
         self.kind.addItem(self.tr("Drawing"), "drawing")
+        self.name.currentTextChanged.connect(self._kind_of)
+        self._kind_of(self.name.currentText())
         self.form.addRow(self.tr("Component"), self.name)
         self.form.addRow(self.tr("Kind"), self.kind)
+
+    def _kind_of(self, name: str) -> None:
+        if name in self.kinds:
+            self.kind.setCurrentIndex(self.kind.findData(self.kinds[name]))
 
     def values(self) -> tuple[str, str]:
         return self.name.currentText().strip(), self.kind.currentData()

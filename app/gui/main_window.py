@@ -58,6 +58,9 @@ class MainWindow(QMainWindow):
         self.dossier_title = QLabel(self.tr("Select a dossier"))
         self.dossier_title.setStyleSheet("font-size: 15px; font-weight: bold;")
         right_layout.addWidget(self.dossier_title)
+        self.checklist = QLabel()
+        self.checklist.setWordWrap(True)
+        right_layout.addWidget(self.checklist)
         right_layout.addWidget(self.component_view)
         self.page_strip = QListWidget()
         self.page_strip.setViewMode(QListView.ViewMode.IconMode)
@@ -148,6 +151,44 @@ class MainWindow(QMainWindow):
             self.dossier_title.setText(f"{d.code} - {d.applicant_name} {d.applicant_id}".strip())
         else:
             self.dossier_title.setText(self.tr("Select a dossier"))
+        self.show_checklist()
+
+    def missing_parts(self, code: str | None) -> list:
+        """The catalog's required parts for the dossier's procedure that it does not hold yet."""
+        from app.catalog import find_procedure, load_catalog, missing_parts
+
+        if not code:
+            return []
+        d = self.ws.dossier(code)
+        try:
+            procedure = find_procedure(load_catalog(self.ws.root), d.procedure)
+        except UserError:
+            return []
+        present = [c.name for c in self.ws.components(code) if c.status != "empty"]
+        return missing_parts(procedure, present)
+
+    def show_checklist(self) -> None:
+        code = self.current_code()
+        if not code:
+            self.checklist.setText("")
+            return
+        missing = self.missing_parts(code)
+        if missing:
+            self.checklist.setStyleSheet("color: #b00020;")
+            self.checklist.setText(
+                self.tr("Still missing: {parts}").replace("{parts}", "; ".join(p.name for p in missing))
+            )
+        else:
+            self.checklist.setStyleSheet("color: #1b5e20;")
+            from app.catalog import find_procedure, load_catalog
+
+            try:
+                known = (
+                    find_procedure(load_catalog(self.ws.root), self.ws.dossier(code).procedure) is not None
+                )
+            except UserError:
+                known = False
+            self.checklist.setText(self.tr("Every part the procedure asks for is there.") if known else "")
 
     def refresh(self) -> None:
         code = self.current_code()
@@ -161,6 +202,7 @@ class MainWindow(QMainWindow):
         if selected:
             self.select_component(selected)
         self.show_pages()
+        self.show_checklist()
 
     def current_component_name(self) -> str | None:
         index = self.component_view.currentIndex()
@@ -214,7 +256,13 @@ class MainWindow(QMainWindow):
         return code
 
     def new_dossier(self) -> None:
-        dlg = NewDossierDialog(self)
+        from app.catalog import load_catalog
+
+        try:
+            names = [p.name for p in load_catalog(self.ws.root)]
+        except UserError:
+            names = []
+        dlg = NewDossierDialog(self, names)
         dlg.read_scan_requested.connect(lambda path: self.read_codes_into(dlg, path))
         self.new_dossier_dialog = dlg
         if dlg.exec() != NewDossierDialog.DialogCode.Accepted:
@@ -316,7 +364,7 @@ class MainWindow(QMainWindow):
         )
         if not files:
             return
-        dlg = ComponentDialog([c.name for c in self.ws.components(code)], self)
+        dlg = ComponentDialog([c.name for c in self.ws.components(code)], self, self.missing_parts(code))
         if dlg.exec() != ComponentDialog.DialogCode.Accepted:
             return
         name, kind = dlg.values()

@@ -204,6 +204,14 @@
         <translation>Kiểm tra tệp đã ký</translation>
     </message>
     <message>
+        <source>Still missing: {parts}</source>
+        <translation>Còn thiếu: {parts}</translation>
+    </message>
+    <message>
+        <source>Every part the procedure asks for is there.</source>
+        <translation>Đã đủ các thành phần hồ sơ theo thủ tục.</translation>
+    </message>
+    <message>
         <source>blank?</source>
         <translation>trống?</translation>
     </message>
@@ -676,6 +684,13 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
     <message>
         <source>no</source>
         <translation>không</translation>
+    </message>
+</context>
+<context>
+    <name>catalog</name>
+    <message>
+        <source>The procedure catalog {path} cannot be read: {detail}</source>
+        <translation>Không đọc được danh mục thủ tục {path}: {detail}</translation>
     </message>
 </context>
 <context>

@@ -301,3 +301,18 @@ def test_new_dossier_takes_the_qr_gun_and_a_scan_of_the_receipt(qtbot, window, t
     qtbot.waitUntil(job.done.is_set, timeout=30000)
     qtbot.waitUntil(lambda: other.code.text() == RECEIPT)
     assert other.applicant_id.text() == "001203012345"
+
+
+def test_checklist_shows_what_the_dossier_still_lacks(qtbot, window, workspace, page_png):
+    workspace.create_dossier("HS-070", procedure="Đăng ký khai sinh")
+    window.refresh()
+    window.select_code("HS-070")
+    assert (
+        "Giấy chứng sinh" in window.checklist.text()
+        and "Tờ khai đăng ký khai sinh" in window.checklist.text()
+    )
+    job = window.run_import("HS-070", "Giấy chứng sinh", "document", [str(page_png)])
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(lambda: "Giấy chứng sinh" not in window.checklist.text())
+    assert "Tờ khai đăng ký khai sinh" in window.checklist.text()
+    assert "Giấy chứng nhận kết hôn" not in window.checklist.text()  # optional
