@@ -270,6 +270,52 @@ def replace_page(ws: Workspace, page_id: int, file: str | Path, *, actor: str = 
     return Page(**ws.db["pages"].get(new.id))
 
 
+@dataclass
+class PendingWork:
+    """What a crash or a power cut left: jobs begun and never ended, parts scanned but not
+    processed, files on their way to the portal."""
+
+    interrupted: list[str]  # the jobs' labels
+    unprocessed: list[tuple[str, str]]  # (dossier code, component name)
+    unsent: int  # outbox items stopped half way
+
+    def __bool__(self) -> bool:
+        return bool(self.interrupted or self.unsent)
+
+
+def pending_work(ws: Workspace) -> PendingWork:
+    from upload import Outbox
+
+    rows = ws.db.execute(
+        "SELECT subject, detail FROM events WHERE action = 'job.begin' AND json_extract(detail, '$.id') NOT IN "
+        "(SELECT json_extract(detail, '$.id') FROM events WHERE action = 'job.end')"
+    ).fetchall()
+    interrupted = [subject for subject, _detail in rows]
+    unprocessed = [
+        (code, name)
+        for code, name in ws.db.execute(
+            "SELECT d.code, c.name FROM components c JOIN dossiers d ON d.id = c.dossier_id "
+            "WHERE c.status = 'captured' ORDER BY d.code, c.position"
+        ).fetchall()
+    ]
+    outbox = Outbox(ws.outbox_path)
+    try:
+        unsent = len(outbox.unfinished())
+    finally:
+        outbox.close()
+    return PendingWork(interrupted, unprocessed, unsent)
+
+
+def close_interrupted_jobs(ws: Workspace) -> None:
+    """Mark the jobs a crash left as ended (their work is resumed, or let go, by the clerk)."""
+    rows = ws.db.execute(
+        "SELECT json_extract(detail, '$.id') FROM events WHERE action = 'job.begin' AND json_extract(detail, '$.id') "
+        "NOT IN (SELECT json_extract(detail, '$.id') FROM events WHERE action = 'job.end')"
+    ).fetchall()
+    for (jid,) in rows:
+        ws.record("job.end", "", {"id": jid, "outcome": "interrupted"})
+
+
 def codes_from_file(path: str | Path):
     """(dossier code, chip ID card) read from the codes on a scanned receipt or card (either may be
     None): the receipt's barcode in the national dossier-code format, the card's QR."""

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QListView,
     QListWidget,
@@ -55,6 +56,20 @@ class MainWindow(QMainWindow):
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
+        self.recovery = QWidget()  # shown when the last session ended in the middle of some work
+        bar = QHBoxLayout(self.recovery)
+        self.recovery_text = QLabel()
+        self.recovery_text.setWordWrap(True)
+        resume = QPushButton(self.tr("Resume"))
+        resume.clicked.connect(self.resume_work)
+        later = QPushButton(self.tr("Later"))
+        later.clicked.connect(self.dismiss_recovery)
+        bar.addWidget(self.recovery_text, 1)
+        bar.addWidget(resume)
+        bar.addWidget(later)
+        self.recovery.setStyleSheet("background: #fff3cd;")
+        self.recovery.hide()
+        right_layout.addWidget(self.recovery)
         self.dossier_title = QLabel(self.tr("Select a dossier"))
         self.dossier_title.setStyleSheet("font-size: 15px; font-weight: bold;")
         right_layout.addWidget(self.dossier_title)
@@ -103,6 +118,8 @@ class MainWindow(QMainWindow):
             self.dossier_view.selectRow(0)
         self.dossier_view.resizeColumnsToContents()
         self.statusBar().showMessage(self.tr("Workspace: {path}").replace("{path}", str(ws.root)))
+        self._job_ids = 0
+        self.check_recovery()
 
     # -- layout ----------------------------------------------------------------------------------
     def _table(self, model) -> QTableView:
@@ -714,9 +731,72 @@ class MainWindow(QMainWindow):
         self._daily_done = now.date()
         return self.upload()
 
+    # -- recovery --------------------------------------------------------------------------------
+    def check_recovery(self) -> None:
+        """After a crash or a power cut: say what was left half done and offer to resume it."""
+        self.pending = pipeline.pending_work(self.ws)
+        if not self.pending:
+            return
+        parts = []
+        if self.pending.unprocessed:
+            parts.append(
+                self.tr("{n} scanned parts are not processed yet").replace(
+                    "{n}", str(len(self.pending.unprocessed))
+                )
+            )
+        if self.pending.unsent:
+            parts.append(
+                self.tr("{n} files stopped on their way to the portal").replace(
+                    "{n}", str(self.pending.unsent)
+                )
+            )
+        if self.pending.interrupted:
+            parts.append(
+                self.tr("interrupted: {jobs}").replace("{jobs}", ", ".join(self.pending.interrupted))
+            )
+        self.recovery_text.setText(
+            self.tr("SoHoa stopped in the middle of some work: ") + "; ".join(parts) + "."
+        )
+        self.recovery.show()
+
+    def resume_work(self) -> Job | None:
+        """Process what was scanned and send what was on its way, as jobs."""
+        pending = self.pending
+        pipeline.close_interrupted_jobs(self.ws)
+        self.recovery.hide()
+        root, settings = self.ws.root, self.settings
+        job = None
+        if pending.unprocessed:
+
+            def work(progress, cancel):
+                with Workspace(root) as ws:
+                    for code, name in pending.unprocessed:
+                        pipeline.process_component(
+                            ws, ws.component(code, name), settings, progress=progress, cancel=cancel
+                        )
+                return len(pending.unprocessed)
+
+            job = self._start(self.tr("Recognising text"), work)
+        if pending.unsent:
+            job = self.upload()
+        return job
+
+    def dismiss_recovery(self) -> None:
+        pipeline.close_interrupted_jobs(self.ws)
+        self.recovery.hide()
+
     # -- jobs ------------------------------------------------------------------------------------
     def _start(self, label: str, fn) -> Job:
+        self._job_ids += 1
+        jid = f"{datetime.now().isoformat(timespec='seconds')}-{self._job_ids}"
+        code = self.current_code() or ""
+        self.ws.record(
+            "job.begin", f"{label} {code}".strip(), {"id": jid}
+        )  # a crash leaves it without an end
         job = self.runner.start(label, fn)
+        for signal in (job.signals.finished, job.signals.failed):
+            signal.connect(lambda _x, jid=jid: self.ws.record("job.end", "", {"id": jid}))
+        job.signals.cancelled.connect(lambda jid=jid: self.ws.record("job.end", "", {"id": jid}))
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()

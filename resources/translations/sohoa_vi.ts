@@ -148,6 +148,14 @@
         <translation>SoHoa - Số hóa hồ sơ</translation>
     </message>
     <message>
+        <source>Resume</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Để sau</translation>
+    </message>
+    <message>
         <source>Select a dossier</source>
         <translation>Chọn một hồ sơ</translation>
     </message>
@@ -310,6 +318,22 @@
     <message>
         <source>Sending paused</source>
         <translation>Đã tạm dừng gửi</translation>
+    </message>
+    <message>
+        <source>{n} scanned parts are not processed yet</source>
+        <translation>{n} thành phần đã quét chưa được xử lý</translation>
+    </message>
+    <message>
+        <source>{n} files stopped on their way to the portal</source>
+        <translation>{n} tệp đang gửi lên cổng thì bị dừng</translation>
+    </message>
+    <message>
+        <source>interrupted: {jobs}</source>
+        <translation>bị gián đoạn: {jobs}</translation>
+    </message>
+    <message>
+        <source>SoHoa stopped in the middle of some work: </source>
+        <translation>SoHoa đã dừng khi đang làm dở: </translation>
     </message>
     <message>
         <source>Cancelled.</source>

@@ -316,3 +316,24 @@ def test_checklist_shows_what_the_dossier_still_lacks(qtbot, window, workspace, 
     qtbot.waitUntil(lambda: "Giấy chứng sinh" not in window.checklist.text())
     assert "Tờ khai đăng ký khai sinh" in window.checklist.text()
     assert "Giấy chứng nhận kết hôn" not in window.checklist.text()  # optional
+
+
+def test_after_a_crash_the_window_offers_to_resume_the_work_left_half_done(qtbot, workspace, page_png):
+    from app import pipeline
+
+    workspace.create_dossier("HS-080")
+    pipeline.import_into(workspace, "HS-080", "Đơn", [str(page_png)])  # scanned, not processed
+    workspace.record("job.begin", "Recognising text HS-080", {"id": "crashed-1"})  # then the power went
+    win = MainWindow(workspace, Settings(ocr_jobs=1))
+    qtbot.addWidget(win)
+    assert not win.recovery.isHidden() and "1" in win.recovery_text.text()
+    assert "Recognising text HS-080" in win.recovery_text.text()
+    job = win.resume_work()
+    assert win.recovery.isHidden()
+    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    assert job.error is None and workspace.component("HS-080", "Đơn").status == "processed"
+    qtbot.waitUntil(lambda: not win.runner.busy())
+    win.runner.shutdown()
+    again = MainWindow(workspace, Settings())  # nothing left: no offer
+    qtbot.addWidget(again)
+    assert again.recovery.isHidden()
