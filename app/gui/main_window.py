@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.sign),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.upload),
             ("outbox", self.tr("Outbox"), QKeySequence("Ctrl+Shift+O"), self.show_outbox),
+            ("diagnostics", self.tr("Activity and diagnostics"), QKeySequence("F1"), self.show_diagnostics),
             ("verify", self.tr("Check a signed file"), QKeySequence("Ctrl+Shift+K"), self.verify_file),
         ]
         self.actions_by_name: dict[str, QAction] = {}
@@ -694,6 +695,49 @@ class MainWindow(QMainWindow):
         dlg.send_requested.connect(send)
         dlg.open()
         return dlg
+
+    def show_diagnostics(self):
+        """The audit trail, the log, and a diagnostic report to copy for support."""
+        from app.gui.diagnostics import LOG_LINES, DiagnosticsDialog, tail
+        from app.logs import log_file
+
+        dlg = DiagnosticsDialog(self.ws.events(limit=1000), tail(log_file(), LOG_LINES), self)
+        dlg.copy.clicked.connect(lambda: self.copy_diagnostics())
+        self.diagnostics_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def copy_diagnostics(self) -> Job:
+        """Probe the installation off the GUI thread, then put the report and the log's end on the
+        clipboard."""
+        from app.gui.diagnostics import tail
+        from app.logs import log_file
+
+        settings = self.settings
+
+        def work(progress, cancel):
+            from app.config import load_settings
+            from app.doctor import format_report, run_doctor
+            from app.paths import workspace_dir
+
+            _settings, sources = load_settings(workspace_dir())
+            report, _ok = run_doctor(settings, sources, known_modules(settings))
+            in_effect = "\n".join(
+                f"{k} = {v['value']!r} ({v['source']})" for k, v in report.get("settings", {}).items()
+            )
+            return f"{format_report(report)}\n\n--- settings ---\n{in_effect}\n\n--- log ---\n{tail(log_file(), 100)}"
+
+        job = self._start(self.tr("Collecting diagnostic info"), work)
+        job.signals.finished.connect(self._copied)
+        return job
+
+    def _copied(self, text: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage(
+            self.tr("Diagnostic info copied: paste it into your message to support."), 10000
+        )
 
     def _upload_done(self, summary) -> None:
         """Tell the clerk what went up and, above all, what the portal refused."""

@@ -52,6 +52,45 @@
     </message>
 </context>
 <context>
+    <name>DiagnosticsDialog</name>
+    <message>
+        <source>Activity and diagnostics</source>
+        <translation>Nhật ký hoạt động và chẩn đoán</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Người thực hiện</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Việc</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Đối tượng</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Chi tiết</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Hoạt động</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Nhật ký hệ thống</translation>
+    </message>
+    <message>
+        <source>Copy diagnostic info</source>
+        <translation>Sao chép thông tin chẩn đoán</translation>
+    </message>
+</context>
+<context>
     <name>DossierModel</name>
     <message>
         <source>Code</source>
@@ -208,6 +247,10 @@
         <translation>Hộp thư đi</translation>
     </message>
     <message>
+        <source>Activity and diagnostics</source>
+        <translation>Nhật ký hoạt động và chẩn đoán</translation>
+    </message>
+    <message>
         <source>Check a signed file</source>
         <translation>Kiểm tra tệp đã ký</translation>
     </message>
@@ -306,6 +349,14 @@
     <message>
         <source>Sending</source>
         <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Collecting diagnostic info</source>
+        <translation>Đang thu thập thông tin chẩn đoán</translation>
+    </message>
+    <message>
+        <source>Diagnostic info copied: paste it into your message to support.</source>
+        <translation>Đã sao chép thông tin chẩn đoán: dán vào thư gửi bộ phận hỗ trợ.</translation>
     </message>
     <message>
         <source>Sent: {sent}. Refused: {failed}. Waiting to retry: {waiting}.</source>

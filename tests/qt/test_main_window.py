@@ -337,3 +337,27 @@ def test_after_a_crash_the_window_offers_to_resume_the_work_left_half_done(qtbot
     again = MainWindow(workspace, Settings())  # nothing left: no offer
     qtbot.addWidget(again)
     assert again.recovery.isHidden()
+
+
+def test_activity_shows_who_did_what_and_diagnostics_go_to_the_clipboard(qtbot, window, workspace, page_png):
+    from PySide6.QtWidgets import QApplication
+
+    workspace.create_dossier("HS-090")
+    window.refresh()
+    window.select_code("HS-090")
+    job = window.run_import("HS-090", "Đơn", "document", [str(page_png)])
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(lambda: not window.runner.busy())
+    dlg = window.show_diagnostics()
+    actions = [dlg.audit.item(r, 2).text() for r in range(dlg.audit.rowCount())]
+    assert "page.capture" in actions and "job.begin" in actions
+    job = window.copy_diagnostics()
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(
+        lambda: (
+            "Tesseract" in QApplication.clipboard().text() or "tesseract" in QApplication.clipboard().text()
+        )
+    )
+    text = QApplication.clipboard().text()
+    assert "--- log ---" in text and "ocr_languages" in text  # the settings in effect are in the report
+    dlg.close()
