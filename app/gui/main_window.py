@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.sign),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.upload),
             ("outbox", self.tr("Outbox"), QKeySequence("Ctrl+Shift+O"), self.show_outbox),
+            ("settings", self.tr("Settings"), QKeySequence("Ctrl+,"), self.edit_settings),
             ("diagnostics", self.tr("Activity and diagnostics"), QKeySequence("F1"), self.show_diagnostics),
             ("verify", self.tr("Check a signed file"), QKeySequence("Ctrl+Shift+K"), self.verify_file),
         ]
@@ -695,6 +696,31 @@ class MainWindow(QMainWindow):
         dlg.send_requested.connect(send)
         dlg.open()
         return dlg
+
+    def edit_settings(self):
+        """The settings dialog; saved values apply at once (the language after a restart)."""
+        from app.gui.settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.settings, self)
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings))
+        self.settings_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def apply_settings(self, settings) -> None:
+        from app.config import save_user_settings
+
+        try:
+            save_user_settings(self.ws.root, settings)
+        except (OSError, UserError) as exc:
+            self._error(str(exc))
+            return
+        self.settings = settings
+        if settings.upload_daily_at:
+            self.daily_timer.start(60_000)
+        else:
+            self.daily_timer.stop()
+        self.statusBar().showMessage(self.tr("Settings saved."), 8000)
 
     def show_diagnostics(self):
         """The audit trail, the log, and a diagnostic report to copy for support."""

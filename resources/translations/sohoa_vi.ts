@@ -247,6 +247,10 @@
         <translation>Hộp thư đi</translation>
     </message>
     <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
         <source>Activity and diagnostics</source>
         <translation>Nhật ký hoạt động và chẩn đoán</translation>
     </message>
@@ -349,6 +353,10 @@
     <message>
         <source>Sending</source>
         <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Settings saved.</source>
+        <translation>Đã lưu cài đặt.</translation>
     </message>
     <message>
         <source>Collecting diagnostic info</source>
@@ -570,6 +578,109 @@
     <message>
         <source>Resolution</source>
         <translation>Độ phân giải</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Work</source>
+        <translation>Công việc</translation>
+    </message>
+    <message>
+        <source>Language (after a restart)</source>
+        <translation>Ngôn ngữ (sau khi khởi động lại)</translation>
+    </message>
+    <message>
+        <source>Agency (on certified copies)</source>
+        <translation>Cơ quan (trên bản sao chứng thực)</translation>
+    </message>
+    <message>
+        <source>Keep sent files locally (days)</source>
+        <translation>Giữ tệp đã gửi trên máy (ngày)</translation>
+    </message>
+    <message>
+        <source>Scanning and OCR</source>
+        <translation>Quét và nhận dạng chữ</translation>
+    </message>
+    <message>
+        <source>Resolution (dpi)</source>
+        <translation>Độ phân giải (dpi)</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Màu</translation>
+    </message>
+    <message>
+        <source>Paper from</source>
+        <translation>Lấy giấy từ</translation>
+    </message>
+    <message>
+        <source>OCR languages</source>
+        <translation>Ngôn ngữ nhận dạng</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>Mức nén</translation>
+    </message>
+    <message>
+        <source>Signing</source>
+        <translation>Ký số</translation>
+    </message>
+    <message>
+        <source>Signature level</source>
+        <translation>Mức chữ ký</translation>
+    </message>
+    <message>
+        <source>Time-stamp server (TSA)</source>
+        <translation>Máy chủ cấp dấu thời gian (TSA)</translation>
+    </message>
+    <message>
+        <source>Visible stamp</source>
+        <translation>Hiện dấu chữ ký</translation>
+    </message>
+    <message>
+        <source>Place of signing</source>
+        <translation>Nơi ký</translation>
+    </message>
+    <message>
+        <source>Trust store folders (separated by ;)</source>
+        <translation>Thư mục chứng thư tin cậy (cách nhau bởi ;)</translation>
+    </message>
+    <message>
+        <source>Extra token drivers (separated by ;)</source>
+        <translation>Trình điều khiển thiết bị ký bổ sung (cách nhau bởi ;)</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Gửi</translation>
+    </message>
+    <message>
+        <source>Portal address (https://)</source>
+        <translation>Địa chỉ cổng (https://)</translation>
+    </message>
+    <message>
+        <source>Portal client ID</source>
+        <translation>Mã ứng dụng trên cổng</translation>
+    </message>
+    <message>
+        <source>Or deliver into this folder</source>
+        <translation>Hoặc chuyển vào thư mục này</translation>
+    </message>
+    <message>
+        <source>Send everything daily at (HH:MM)</source>
+        <translation>Gửi tất cả hằng ngày lúc (HH:MM)</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Set by the administrator</source>
+        <translation>Do quản trị viên đặt</translation>
+    </message>
+    <message>
+        <source>these settings</source>
+        <translation>các cài đặt này</translation>
     </message>
 </context>
 <context>

@@ -361,3 +361,30 @@ def test_activity_shows_who_did_what_and_diagnostics_go_to_the_clipboard(qtbot, 
     text = QApplication.clipboard().text()
     assert "--- log ---" in text and "ocr_languages" in text  # the settings in effect are in the report
     dlg.close()
+
+
+def test_settings_dialog_saves_applies_and_keeps_the_admins_locks(qtbot, workspace, tmp_path, monkeypatch):
+    from app.config import load_settings
+
+    admin = tmp_path / "admin.json"
+    admin.write_text(json.dumps({"sign_level": "B-B", "locked": ["sign_level"]}), encoding="utf-8")
+    monkeypatch.setenv("SOHOA_ADMIN_CONFIG", str(admin))
+    settings, _ = load_settings(workspace.root)
+    win = MainWindow(workspace, settings)
+    qtbot.addWidget(win)
+    dlg = win.edit_settings()
+    _spec, level = dlg.editors["sign_level"]
+    assert not level.isEnabled()  # the administrator fixed it
+    _spec, daily = dlg.editors["upload_daily_at"]
+    daily.setText("25:99")
+    dlg._check_and_accept()
+    assert dlg.isVisible() and "upload_daily_at" in dlg.error.text()  # says which value is wrong
+    daily.setText("17:30")
+    dlg.editors["retention_days"][1].setValue(60)
+    dlg._check_and_accept()
+    assert win.settings.upload_daily_at == "17:30" and win.daily_timer.isActive()
+    saved = json.loads((workspace.root / "settings.json").read_text(encoding="utf-8"))
+    assert saved["retention_days"] == 60 and "sign_level" not in saved
+    again, sources = load_settings(workspace.root)
+    assert again.retention_days == 60 and sources["sign_level"].startswith("admin")
+    win.close()
