@@ -32,11 +32,16 @@ def install(language: str | None = None, *, qt: bool | None = None) -> str:
     `qt` (default: whether a Qt application exists) installs the Qt catalogue in the application.
     Returns the language in use.
     """
-    global _qt_translator, _catalog, _language
+    global _qt_translator, _catalog, _language, _qt_base
     language = (os.environ.get("SOHOA_LANG") or language or "vi").split("_")[0].lower()
     if qt is None:
         qt = _qt_application() is not None
-    _qt_translator, _catalog = None, None
+    app = _qt_application()
+    if app is not None:  # a language chosen again replaces the catalogues installed before
+        for old in (_qt_translator, _qt_base):
+            if old is not None:
+                app.removeTranslator(old)
+    _qt_translator, _catalog, _qt_base = None, None, None
     if language != "en":
         if qt:
             _qt_translator = _load_qt(language)
@@ -58,15 +63,23 @@ def _qt_application():
     return QCoreApplication.instance()
 
 
+_qt_base = None
+
+
 def _load_qt(language: str):
     from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
+    global _qt_base
     translator = QTranslator()
     if not translator.load(f"sohoa_{language}", translations_dir()):
         return None
     app = QCoreApplication.instance()
     if app is not None:
         app.installTranslator(translator)
+        base = QTranslator()  # Qt's own buttons and menus
+        if base.load(f"qtbase_{language}", translations_dir()):
+            app.installTranslator(base)
+            _qt_base = base
     QLocale.setDefault(QLocale(language))
     return translator
 

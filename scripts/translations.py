@@ -37,6 +37,13 @@ def main() -> int:
             [tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True, cwd=ROOT
         )
         ts.with_suffix(".mo").write_bytes(mo_bytes(ts, lang))
+        # Qt's own words (dialog buttons, the text fields' menu, the file dialog): Qt ships no
+        # Vietnamese catalogue for them, so qtbase_<lang>.ts is kept by hand here
+        qt_ts = out_dir / f"qtbase_{lang}.ts"
+        if qt_ts.exists():
+            subprocess.run(
+                [tool("pyside6-lrelease"), str(qt_ts), "-qm", str(qt_ts.with_suffix(".qm"))], check=True, cwd=ROOT
+            )
     return 0
 
 

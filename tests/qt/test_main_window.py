@@ -388,3 +388,19 @@ def test_settings_dialog_saves_applies_and_keeps_the_admins_locks(qtbot, workspa
     again, sources = load_settings(workspace.root)
     assert again.retention_days == 60 and sources["sign_level"].startswith("admin")
     win.close()
+
+
+def test_qts_own_buttons_speak_vietnamese(qapp):
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app import i18n
+
+    try:
+        assert i18n.install("vi", qt=True) == "vi"
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save)
+        texts = {b.text().replace("&", "") for b in box.buttons()}
+        assert texts == {"Hủy", "Lưu"}, texts
+        assert QCoreApplication.translate("QLineEdit", "&Paste") == "&Dán"
+    finally:
+        i18n.install("en", qt=True)
