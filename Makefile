@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test system system-test venv dev lint translations clean
+.PHONY: run test system system-test venv dev lint translations screenshots clean
 
 run: system $(STAMP)
 	$(BIN)/sohoa
@@ -41,6 +41,10 @@ lint: $(DEVSTAMP)
 # Refresh the .ts sources from the code, then compile the .qm catalogues shipped in resources/.
 translations: $(STAMP)
 	$(BIN)/python scripts/translations.py
+
+# The main screens, in Vietnamese, into docs/screenshots/ (under Xvfb when it is there).
+screenshots: system-test $(DEVSTAMP)
+	$(if $(shell command -v xvfb-run),xvfb-run -a -s "-screen 0 1600x1000x24",QT_QPA_PLATFORM=offscreen) $(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

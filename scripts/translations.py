@@ -42,7 +42,9 @@ def main() -> int:
         qt_ts = out_dir / f"qtbase_{lang}.ts"
         if qt_ts.exists():
             subprocess.run(
-                [tool("pyside6-lrelease"), str(qt_ts), "-qm", str(qt_ts.with_suffix(".qm"))], check=True, cwd=ROOT
+                [tool("pyside6-lrelease"), str(qt_ts), "-qm", str(qt_ts.with_suffix(".qm"))],
+                check=True,
+                cwd=ROOT,
             )
     return 0
 

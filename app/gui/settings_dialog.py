@@ -74,7 +74,11 @@ PAGES = [
                 QT_TRANSLATE_NOOP("SettingsDialog", "Trust store folders (separated by ;)"),
                 ("list",),
             ),
-            ("pkcs11_modules", QT_TRANSLATE_NOOP("SettingsDialog", "Extra token drivers (separated by ;)"), ("list",)),
+            (
+                "pkcs11_modules",
+                QT_TRANSLATE_NOOP("SettingsDialog", "Extra token drivers (separated by ;)"),
+                ("list",),
+            ),
         ],
     ),
     (

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 TILE_PX = 512
 OVERVIEW_PX = 2048  # the overview's longer side
-CACHE_TILES = 256  # about 64 MB of gray tiles
+CACHE_TILES = 128  # about 128 MB of colour tiles
 
 
 class TileRenderer(QObject):
@@ -63,7 +63,7 @@ class TileRenderer(QObject):
         doc = pdfium.PdfDocument(self.path)
         try:
             scale = OVERVIEW_PX / max(self.width_pt, self.height_pt)
-            return _qimage(doc[0].render(scale=scale, grayscale=True).to_numpy())
+            return _qimage(doc[0].render(scale=scale, rev_byteorder=True).to_numpy())
         finally:
             doc.close()
 
@@ -86,7 +86,9 @@ class TileRenderer(QObject):
                 x0, y0 = col * size_pt, row * size_pt
                 x1, y1 = min(self.width_pt, x0 + size_pt), min(self.height_pt, y0 + size_pt)
                 crop = (x0, self.height_pt - y1, self.width_pt - x1, y0)  # cut off: left, bottom, right, top
-                pixels = page.render(scale=scale, crop=crop, grayscale=True).to_numpy()
+                pixels = page.render(
+                    scale=scale, crop=crop, rev_byteorder=True
+                ).to_numpy()  # colour: red seals stay red
                 with self._lock:
                     self._pending.discard(key)
                 self.tile_ready.emit(key, _qimage(pixels))
@@ -96,11 +98,14 @@ class TileRenderer(QObject):
 
 
 def _qimage(pixels: np.ndarray) -> QImage:
-    if pixels.ndim == 3:
-        pixels = pixels[:, :, 0]
+    """PDFium's RGBx (or gray) pixels as a QImage that owns its memory."""
     pixels = np.ascontiguousarray(pixels)
-    h, w = pixels.shape
-    return QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    h, w = pixels.shape[:2]
+    if pixels.ndim == 2:
+        return QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    channels = pixels.shape[2]
+    fmt = QImage.Format.Format_RGBX8888 if channels == 4 else QImage.Format.Format_RGB888
+    return QImage(pixels.data, w, h, w * channels, fmt).copy()
 
 
 class SheetItem(QGraphicsItem):

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Render the workstation's main screens, in Vietnamese, into docs/screenshots/ (`make screenshots`).
+
+Runs on a scratch workspace filled by SoHoa itself: generated Vietnamese pages imported and
+processed, a drawing scanned in four overlapping parts and stitched. The signing screen shows a
+sample certificate (no token is needed for a picture).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+
+
+def wait(app, job) -> None:
+    """Let the window run until the job is done (and its signals have arrived)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if job.done.is_set() else None)
+    timer.start(50)
+    loop.exec()
+    timer.stop()
+    for _ in range(20):
+        app.processEvents()
+
+
+def main() -> int:
+    scratch = Path(tempfile.mkdtemp(prefix="sohoa-shots-"))
+    os.environ["SOHOA_HOME"] = str(scratch / "ws")
+    os.environ.setdefault("SOHOA_ADMIN_CONFIG", str(scratch / "none.json"))
+    from PIL import Image
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    from app import i18n
+    from app.config import Settings
+    from app.gui.main_window import MainWindow
+    from app.workspace import Workspace
+    from tests.fixtures import save_png, vietnamese_page
+    from tests.test_drawings import DPI, _scan, _sheet
+
+    i18n.install("vi", qt=True)
+    ws = Workspace(scratch / "ws")
+    settings = Settings(ocr_jobs=1, agency="UBND phường Bến Thành")
+    ws.create_dossier(
+        "000.00.17.H29-261128-0012",
+        procedure="Cấp giấy phép xây dựng nhà ở riêng lẻ",
+        applicant_name="Nguyễn Thị Hồng Nhung",
+        applicant_id="001203012345",
+    )
+    ws.create_dossier(
+        "000.00.17.H29-261128-0013", procedure="Đăng ký khai sinh", applicant_name="Trần Văn Bình"
+    )
+    pages = [
+        save_png(vietnamese_page(dpi=200, height_in=11.0), scratch / f"p{k}.png", dpi=200) for k in range(3)
+    ]
+    parts = []
+    for n, tile in enumerate(_scan(_sheet()[0])[0]):
+        path = scratch / f"part-{n + 1}.png"
+        Image.fromarray(tile).save(path, dpi=(DPI, DPI))
+        parts.append(str(path))
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    win = MainWindow(ws, settings)
+    win.resize(1400, 860)
+    win.show()
+    win.select_code("000.00.17.H29-261128-0012")
+    wait(
+        app,
+        win.run_import(
+            "000.00.17.H29-261128-0012",
+            "Đơn đề nghị cấp giấy phép xây dựng",
+            "document",
+            [str(p) for p in pages],
+        ),
+    )
+    wait(app, win.run_drawing("000.00.17.H29-261128-0012", "Bản vẽ thiết kế xây dựng", parts, (2, 2)))
+    sheet = getattr(win, "sheet_dialog", None)
+    if sheet is not None:
+        sheet.resize(1200, 820)
+        sheet.show()
+        sheet.view.fitInView(sheet.sheet, Qt.AspectRatioMode.KeepAspectRatio)
+        for _ in range(30):
+            app.processEvents()
+        sheet.grab().save(str(OUT / "drawing-sheet.png"))
+        sheet.done(0)
+    win.refresh()
+    win.select_code("000.00.17.H29-261128-0012")
+    win.select_component("Đơn đề nghị cấp giấy phép xây dựng")
+    win.show_pages()
+    for _ in range(20):
+        app.processEvents()
+    win.grab().save(str(OUT / "main-window.png"))
+
+    from app.gui.drawing_dialog import DrawingDialog
+
+    drawing = DrawingDialog([], win)
+    drawing.sheet.setCurrentText("A1")
+    drawing.add_tile(parts[0])
+    drawing.add_tile(parts[1])
+    drawing.show()
+    app.processEvents()
+    drawing.grab().save(str(OUT / "large-drawing.png"))
+    drawing.close()
+
+    from app.gui.sign_dialog import Choice, SignDialog
+
+    sign = SignDialog(
+        [("Đơn đề nghị cấp giấy phép xây dựng", 3), ("Bản vẽ thiết kế xây dựng", 1)],
+        win,
+        agency=settings.agency,
+    )
+    valid_until = datetime(2028, 3, 1, tzinfo=UTC).strftime("%d/%m/%Y")
+    sample = Choice(
+        "softhsm",
+        "token",
+        "cert",
+        "Nguyễn Thị Hồng Nhung",
+        "CCCD 001203012345",
+        "VNPT-CA",
+        valid_until,
+        False,
+        True,
+        False,
+        True,
+    )
+    sign.show_tokens([sample])
+    sign.show()
+    app.processEvents()
+    sign.grab().save(str(OUT / "sign-certificate.png"))
+    sign.next.click()
+    app.processEvents()
+    sign.grab().save(str(OUT / "sign-citizen.png"))
+    sign.close()
+
+    outbox = win.show_outbox()
+    app.processEvents()
+    outbox.grab().save(str(OUT / "outbox.png"))
+    outbox.close()
+    settings_dlg = win.edit_settings()
+    app.processEvents()
+    settings_dlg.grab().save(str(OUT / "settings.png"))
+    settings_dlg.close()
+    win.runner.shutdown()
+    win.close()
+    for name in sorted(p.name for p in OUT.glob("*.png")):
+        print(OUT / name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
