@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from common.atomic import fsync_dir
@@ -73,11 +74,14 @@ class BlobStore:
     def read_bytes(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()
 
-    def clean_tmp(self) -> int:
-        """Remove temporary files a crash left behind; returns how many."""
+    def clean_tmp(self, older_than_s: float = 3600.0) -> int:
+        """Remove temporary files a crash left behind; returns how many. Only old ones: another
+        thread or process may have this store open and be writing a file right now."""
         n = 0
+        limit = time.time() - older_than_s
         for p in self.tmp.glob("*.part"):
             with contextlib.suppress(OSError):
-                p.unlink()
-                n += 1
+                if p.stat().st_mtime < limit:
+                    p.unlink()
+                    n += 1
         return n

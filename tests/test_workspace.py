@@ -62,8 +62,11 @@ def test_blob_store_is_content_addressed_and_cleans_crash_leftovers(tmp_path):
     digest = store.put_bytes(b"abc")
     assert digest == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert store.put_bytes(b"abc") == digest and store.path(digest).read_bytes() == b"abc"
-    (store.tmp / "x.part").write_bytes(b"half")
-    assert store.clean_tmp() == 1
+    (store.tmp / "x.part").write_bytes(b"half")  # being written now, by another thread: kept
+    assert store.clean_tmp() == 0 and (store.tmp / "x.part").exists()
+    old = time.time() - 2 * 3600  # left by a crash two hours ago: removed
+    os.utime(store.tmp / "x.part", (old, old))
+    assert store.clean_tmp() == 1 and not (store.tmp / "x.part").exists()
     with pytest.raises(ValueError):
         store.path("../../etc/passwd")
 

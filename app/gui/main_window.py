@@ -859,14 +859,21 @@ class MainWindow(QMainWindow):
     def _start(self, label: str, fn) -> Job:
         self._job_ids += 1
         jid = f"{datetime.now().isoformat(timespec='seconds')}-{self._job_ids}"
-        code = self.current_code() or ""
-        self.ws.record(
-            "job.begin", f"{label} {code}".strip(), {"id": jid}
-        )  # a crash leaves it without an end
-        job = self.runner.start(label, fn)
-        for signal in (job.signals.finished, job.signals.failed):
-            signal.connect(lambda _x, jid=jid: self.ws.record("job.end", "", {"id": jid}))
-        job.signals.cancelled.connect(lambda jid=jid: self.ws.record("job.end", "", {"id": jid}))
+        subject = f"{label} {self.current_code() or ''}".strip()
+        root = self.ws.root
+
+        def recorded(progress, cancel):
+            """The job's begin and end in the workspace (a crash leaves a begin without an end),
+            written from the worker: each write waits for the disk, the window must not."""
+            with Workspace(root) as ws:
+                ws.record("job.begin", subject, {"id": jid})
+            try:
+                return fn(progress, cancel)
+            finally:
+                with Workspace(root) as ws:
+                    ws.record("job.end", "", {"id": jid})
+
+        job = self.runner.start(label, recorded)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
