@@ -442,6 +442,18 @@ class Workspace:
             self._event("page.move", str(page_id), {"position": position}, actor)
         return Page(**self.db["pages"].get(page_id))
 
+    def reorder_pages(self, component_id: int, page_ids: list[int], *, actor: str = "") -> None:
+        """Put the component's pages in this order (every page of it, once)."""
+        with transaction(self.db.conn):
+            have = {
+                r[0] for r in self.db.execute("SELECT id FROM pages WHERE component_id = ?", [component_id])
+            }
+            if set(page_ids) != have or len(page_ids) != len(have):
+                raise WorkspaceError(detail="the new order must list every page of the component once")
+            for n, pid in enumerate(page_ids):
+                self.db.execute("UPDATE pages SET position = ? WHERE id = ?", [n, pid])
+            self._event("page.reorder", str(component_id), {"order": page_ids}, actor)
+
     def delete_page(self, page_id: int, *, actor: str = "") -> None:
         """Take a page out of its component (its image stays in the store until nothing refers
         to it); the others close up their positions."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -81,7 +82,10 @@ class MainWindow(QMainWindow):
         self.page_strip.setViewMode(QListView.ViewMode.IconMode)
         self.page_strip.setIconSize(QSize(120, 160))
         self.page_strip.setResizeMode(QListView.ResizeMode.Adjust)
-        self.page_strip.setMovement(QListView.Movement.Static)
+        self.page_strip.setMovement(QListView.Movement.Snap)
+        self.page_strip.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.page_strip.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.page_strip.model().rowsMoved.connect(lambda *_args: self.pages_reordered())
         self.page_strip.setMinimumHeight(200)
         right_layout.addWidget(self.page_strip)
         self.component_view.clicked.connect(lambda _index: self.show_pages())
@@ -319,6 +323,28 @@ class MainWindow(QMainWindow):
             menu.addAction(text, lambda a=action: self.edit_page(page_id, a))
         menu.popup(self.page_strip.viewport().mapToGlobal(pos))
         self.page_menu = menu
+
+    def pages_reordered(self) -> Job | None:
+        """The clerk dragged a page to another place in the strip: keep that order."""
+        code, name = self.current_code(), self.current_component_name()
+        if not code or not name:
+            return None
+        order = [
+            self.page_strip.item(k).data(Qt.ItemDataRole.UserRole) for k in range(self.page_strip.count())
+        ]
+        root = self.ws.root
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                comp = ws.component(code, name)
+                if comp.status in ("signed", "queued", "uploaded", "purged"):
+                    raise pipeline.PageLocked(name=comp.name)
+                ws.reorder_pages(comp.id, order, actor="clerk")
+                if comp.status == "processed":
+                    ws.set_component_status(comp.id, "captured")
+            return order
+
+        return self._start(self.tr("Changing the page"), work)
 
     def edit_page(self, page_id: int, action: str) -> Job:
         """A clerk's change to a page (the original stays); its preview is made again off the GUI thread."""
@@ -878,19 +904,28 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.cancel_button.show()
         self.statusBar().showMessage(label + "...")
-        job.signals.progress.connect(self._on_progress)
+        started = time.monotonic()
+        job.signals.progress.connect(lambda done, total: self._on_progress(done, total, label, started))
         job.signals.finished.connect(lambda result: self._job_ended(label, None))
         job.signals.failed.connect(lambda text: self._job_ended(label, text))
         job.signals.cancelled.connect(lambda: self._job_ended(label, self.tr("Cancelled.")))
         return job
 
-    def _on_progress(self, done: int, total: int) -> None:
+    def _on_progress(self, done: int, total: int, label: str = "", started: float | None = None) -> None:
         if total <= 0:  # no end known (a feeder): a busy bar and the count so far
             self.progress.setRange(0, 0)
             self.statusBar().showMessage(self.tr("{n} pages so far").replace("{n}", str(done)))
             return
         self.progress.setRange(0, total)
         self.progress.setValue(done)
+        left = time_left(done, total, time.monotonic() - started) if started is not None else None
+        if left is not None:
+            self.statusBar().showMessage(f"{label}: {done}/{total} - {self.time_text(left)}")
+
+    def time_text(self, seconds: float) -> str:
+        if seconds < 60:
+            return self.tr("less than a minute left")
+        return self.tr("about {n} min left").replace("{n}", str(round(seconds / 60)))
 
     def _job_ended(self, label: str, error: str | None) -> None:
         if not self.runner.busy():
@@ -915,3 +950,11 @@ def _list_scanners():
     from scanner.sane import list_devices
 
     return list_devices()
+
+
+def time_left(done: int, total: int, elapsed: float) -> float | None:
+    """Seconds left at the pace so far; None until a tenth is done or two seconds have passed
+    (too early to say)."""
+    if done <= 0 or total <= done or (done / total < 0.1 and elapsed < 2.0):
+        return None
+    return elapsed * (total - done) / done

@@ -403,6 +403,14 @@
         <translation>Đã quét {n} trang</translation>
     </message>
     <message>
+        <source>less than a minute left</source>
+        <translation>còn chưa đến một phút</translation>
+    </message>
+    <message>
+        <source>about {n} min left</source>
+        <translation>còn khoảng {n} phút</translation>
+    </message>
+    <message>
         <source>done</source>
         <translation>xong</translation>
     </message>

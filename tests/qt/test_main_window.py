@@ -404,3 +404,31 @@ def test_qts_own_buttons_speak_vietnamese(qapp):
         assert QCoreApplication.translate("QLineEdit", "&Paste") == "&Dán"
     finally:
         i18n.install("en", qt=True)
+
+
+def test_dragging_a_page_in_the_strip_keeps_the_new_order(qtbot, window, workspace, page_png, tmp_path):
+    from PySide6.QtCore import QModelIndex
+
+    workspace.create_dossier("HS-095")
+    window.refresh()
+    window.select_code("HS-095")
+    job = window.run_import("HS-095", "Đơn", "document", [str(page_png)] * 3)
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(lambda: not window.runner.busy())
+    window.select_component("Đơn")
+    window.show_pages()
+    before = [window.page_strip.item(k).data(Qt.ItemDataRole.UserRole) for k in range(3)]
+    assert window.page_strip.model().moveRow(
+        QModelIndex(), 2, QModelIndex(), 0
+    )  # the last page dragged first
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    after = [p.id for p in workspace.pages(workspace.component("HS-095", "Đơn").id)]
+    assert after == [before[2], before[0], before[1]]
+
+
+def test_time_left_is_said_once_there_is_a_pace():
+    from app.gui.main_window import time_left
+
+    assert time_left(0, 20, 5.0) is None and time_left(1, 20, 0.5) is None  # too early to say
+    assert time_left(5, 20, 30.0) == pytest.approx(90.0)
+    assert time_left(20, 20, 60.0) is None
