@@ -321,8 +321,38 @@ class MainWindow(QMainWindow):
             ("delete", self.tr("Delete page")),
         ):
             menu.addAction(text, lambda a=action: self.edit_page(page_id, a))
+        rescan = menu.addAction(self.tr("Scan this page again"), lambda: self.rescan_page(page_id))
+        rescan.setEnabled(bool(self.settings.scan_device))
         menu.popup(self.page_strip.viewport().mapToGlobal(pos))
         self.page_menu = menu
+
+    def rescan_page(self, page_id: int, *, device: str | None = None) -> Job:
+        """Scan one page again on the glass; the new scan takes the old one's place."""
+        root, settings = self.ws.root, self.settings
+
+        def work(progress, cancel):
+            from scanner.sane import ScanProfile, find_device, scan
+
+            if device is None:
+                vendor, _, model = settings.scan_device_label.partition("\t")
+                name = find_device(settings.scan_device, vendor=vendor, model=model).name
+            else:
+                name = device
+            profile = ScanProfile(
+                resolution=settings.scan_resolution, mode=settings.scan_mode, source="flatbed", pages=1
+            )
+            with Workspace(root) as ws:
+                out_dir = pipeline.work_dir(ws) / "scans"
+                scans = list(scan(name, profile, out_dir, cancel=cancel))
+                if not scans:
+                    raise pipeline.PipelineError(detail="the scanner gave no page")
+                new = pipeline.replace_page(ws, page_id, scans[-1].path, actor="clerk")
+                comp = ws.db["components"].get(new.component_id)
+                if comp["status"] == "processed":
+                    ws.set_component_status(new.component_id, "captured")
+            return new.id
+
+        return self._start(self.tr("Scanning"), work)
 
     def pages_reordered(self) -> Job | None:
         """The clerk dragged a page to another place in the strip: keep that order."""

@@ -303,6 +303,10 @@
         <translation>Xóa trang</translation>
     </message>
     <message>
+        <source>Scan this page again</source>
+        <translation>Quét lại trang này</translation>
+    </message>
+    <message>
         <source>Changing the page</source>
         <translation>Đang sửa trang</translation>
     </message>

@@ -164,3 +164,23 @@ def test_a_part_scanned_again_takes_its_place_and_the_sheet_is_stitched_again(
     qtbot.waitUntil(lambda: win.sheet_dialog is not first)
     win.sheet_dialog.done(0)
     win.runner.shutdown()
+
+
+def test_one_page_scanned_again_takes_its_place(qtbot, workspace, sane_test_backend, tiles):
+    win = MainWindow(workspace, Settings(scan_resolution=75))
+    qtbot.addWidget(win)
+    workspace.create_dossier("HS-041")
+    win.refresh()
+    win.select_code("HS-041")
+    job = win.run_import("HS-041", "Giấy tờ", "document", tiles[:3])
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    comp = workspace.component("HS-041", "Giấy tờ")
+    old = workspace.pages(comp.id)
+    job = win.rescan_page(old[1].id, device="test:0")
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    assert job.error is None
+    now = workspace.pages(comp.id)
+    assert len(now) == 3 and now[0].id == old[0].id and now[2].id == old[2].id
+    assert now[1].id == job.result and now[1].id != old[1].id and now[1].position == 1
+    qtbot.waitUntil(lambda: not win.runner.busy())
+    win.runner.shutdown()
