@@ -330,6 +330,36 @@ def codes_from_file(path: str | Path):
     return code, card
 
 
+def _editable(comp: Component) -> None:
+    if comp.status in ("signed", "queued", "uploaded", "purged"):
+        raise PageLocked(name=comp.name)
+
+
+def split_component(ws: Workspace, page_id: int, new_name: str, *, actor: str = "") -> Component:
+    """This page and the ones after it become a new component of the same dossier (one stack
+    scanned for two dossier parts)."""
+    page = Page(**ws.db["pages"].get(page_id))
+    comp = Component(**ws.db["components"].get(page.component_id))
+    _editable(comp)
+    code = ws.db["dossiers"].get(comp.dossier_id)["code"]
+    if ws.find_component(code, new_name) is not None:
+        raise PipelineError(detail=f"{new_name} exists already: merge into it instead")
+    target = ws.component(code, new_name, create=True, kind=comp.kind)
+    moving = [p.id for p in ws.pages(comp.id) if p.position >= page.position]
+    ws.move_pages_to(moving, target.id, actor=actor)
+    return ws.component(code, new_name)
+
+
+def merge_components(ws: Workspace, code: str, source: str, target: str, *, actor: str = "") -> Component:
+    """All of `source`'s pages go after `target`'s, and `source` is taken out of the dossier."""
+    src, dst = ws.component(code, source), ws.component(code, target)
+    _editable(src)
+    _editable(dst)
+    ws.move_pages_to([p.id for p in ws.pages(src.id)], dst.id, actor=actor)
+    ws.delete_component(src.id, actor=actor)
+    return ws.component(code, target)
+
+
 THUMB_PX = 220
 
 

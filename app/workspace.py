@@ -442,6 +442,47 @@ class Workspace:
             self._event("page.move", str(page_id), {"position": position}, actor)
         return Page(**self.db["pages"].get(page_id))
 
+    def move_pages_to(self, page_ids: list[int], component_id: int, *, actor: str = "") -> None:
+        """Move pages (in this order) to the end of another component of the same dossier; both
+        components are then captured again (their PDFs are to be made again)."""
+        with transaction(self.db.conn):
+            pos = self.db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM pages WHERE component_id = ?", [component_id]
+            ).fetchone()[0]
+            sources = set()
+            for n, pid in enumerate(page_ids):
+                sources.add(self.db["pages"].get(pid)["component_id"])
+                self.db.execute(
+                    "UPDATE pages SET component_id = ?, position = ? WHERE id = ?",
+                    [component_id, pos + n, pid],
+                )
+            for cid in sources | {component_id}:
+                ids = [
+                    r[0]
+                    for r in self.db.execute(
+                        "SELECT id FROM pages WHERE component_id = ? ORDER BY position, id", [cid]
+                    )
+                ]
+                for n, pid in enumerate(ids):
+                    self.db.execute("UPDATE pages SET position = ? WHERE id = ?", [n, pid])
+                status = "captured" if ids else "empty"
+                self.db.execute(
+                    "UPDATE components SET status = ?, updated_at = ? WHERE id = ?", [status, now_iso(), cid]
+                )
+            self._event("page.move_to", str(component_id), {"pages": page_ids}, actor)
+
+    def delete_component(self, component_id: int, *, actor: str = "") -> None:
+        """Take an empty component out of its dossier (its old PDFs' records go with it)."""
+        with transaction(self.db.conn):
+            if self.db.execute(
+                "SELECT COUNT(*) FROM pages WHERE component_id = ?", [component_id]
+            ).fetchone()[0]:
+                raise WorkspaceError(detail="a component with pages cannot be deleted")
+            name = self.db["components"].get(component_id)["name"]
+            self.db.execute("DELETE FROM artifacts WHERE component_id = ?", [component_id])
+            self.db.execute("DELETE FROM components WHERE id = ?", [component_id])
+            self._event("component.delete", str(component_id), {"name": name}, actor)
+
     def reorder_pages(self, component_id: int, page_ids: list[int], *, actor: str = "") -> None:
         """Put the component's pages in this order (every page of it, once)."""
         with transaction(self.db.conn):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListView,
     QListWidget,
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.page_strip)
         self.component_view.clicked.connect(lambda _index: self.show_pages())
         self.component_view.doubleClicked.connect(lambda _index: self.open_sheet())
+        self.component_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.component_view.customContextMenuRequested.connect(self._component_menu)
         self.page_strip.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.page_strip.customContextMenuRequested.connect(self._page_menu)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -321,10 +324,53 @@ class MainWindow(QMainWindow):
             ("delete", self.tr("Delete page")),
         ):
             menu.addAction(text, lambda a=action: self.edit_page(page_id, a))
+        menu.addAction(
+            self.tr("Split here: this page and the next ones into a new part..."),
+            lambda: self._ask_split(page_id),
+        )
         rescan = menu.addAction(self.tr("Scan this page again"), lambda: self.rescan_page(page_id))
         rescan.setEnabled(bool(self.settings.scan_device))
         menu.popup(self.page_strip.viewport().mapToGlobal(pos))
         self.page_menu = menu
+
+    def _ask_split(self, page_id: int) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Split"), self.tr("Name of the new part"))
+        if ok and name.strip():
+            self.split_at(page_id, name.strip())
+
+    def split_at(self, page_id: int, new_name: str) -> Job:
+        root = self.ws.root
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                return pipeline.split_component(ws, page_id, new_name, actor="clerk").name
+
+        return self._start(self.tr("Changing the page"), work)
+
+    def _component_menu(self, pos) -> None:
+        index = self.component_view.indexAt(pos)
+        code = self.current_code()
+        if not index.isValid() or code is None:
+            return
+        source = self.components.rows[index.row()][0].name
+        menu = QMenu(self)
+        into = menu.addMenu(self.tr("Merge into"))
+        for comp, _pages in self.components.rows:
+            if comp.name != source:
+                into.addAction(comp.name, lambda t=comp.name: self.merge(code, source, t))
+        into.setEnabled(len(self.components.rows) > 1)
+        menu.popup(self.component_view.viewport().mapToGlobal(pos))
+        self.component_menu = menu
+
+    def merge(self, code: str, source: str, target: str) -> Job:
+        """All of one part's pages after another's; the first part is taken out of the dossier."""
+        root = self.ws.root
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                return pipeline.merge_components(ws, code, source, target, actor="clerk").name
+
+        return self._start(self.tr("Changing the page"), work)
 
     def rescan_page(self, page_id: int, *, device: str | None = None) -> Job:
         """Scan one page again on the glass; the new scan takes the old one's place."""

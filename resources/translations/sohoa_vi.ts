@@ -303,12 +303,28 @@
         <translation>Xóa trang</translation>
     </message>
     <message>
+        <source>Split here: this page and the next ones into a new part...</source>
+        <translation>Tách tại đây: trang này và các trang sau thành thành phần mới...</translation>
+    </message>
+    <message>
         <source>Scan this page again</source>
         <translation>Quét lại trang này</translation>
     </message>
     <message>
+        <source>Split</source>
+        <translation>Tách</translation>
+    </message>
+    <message>
+        <source>Name of the new part</source>
+        <translation>Tên thành phần mới</translation>
+    </message>
+    <message>
         <source>Changing the page</source>
         <translation>Đang sửa trang</translation>
+    </message>
+    <message>
+        <source>Merge into</source>
+        <translation>Gộp vào</translation>
     </message>
     <message>
         <source>Looking for scanners</source>

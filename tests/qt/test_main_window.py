@@ -432,3 +432,25 @@ def test_time_left_is_said_once_there_is_a_pace():
     assert time_left(0, 20, 5.0) is None and time_left(1, 20, 0.5) is None  # too early to say
     assert time_left(5, 20, 30.0) == pytest.approx(90.0)
     assert time_left(20, 20, 60.0) is None
+
+
+def test_one_stack_split_into_two_parts_and_merged_back(qtbot, window, workspace, page_png):
+    workspace.create_dossier("HS-096")
+    window.refresh()
+    window.select_code("HS-096")
+    job = window.run_import("HS-096", "Đơn", "document", [str(page_png)] * 4)
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    pages = workspace.pages(workspace.component("HS-096", "Đơn").id)
+    job = window.split_at(pages[2].id, "Giấy chứng sinh")
+    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    assert job.error is None
+    first = workspace.pages(workspace.component("HS-096", "Đơn").id)
+    second = workspace.pages(workspace.component("HS-096", "Giấy chứng sinh").id)
+    assert [p.id for p in first] == [pages[0].id, pages[1].id]
+    assert [p.id for p in second] == [pages[2].id, pages[3].id] and [p.position for p in second] == [0, 1]
+    job = window.merge("HS-096", "Giấy chứng sinh", "Đơn")
+    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    assert job.error is None
+    assert [p.id for p in workspace.pages(workspace.component("HS-096", "Đơn").id)] == [p.id for p in pages]
+    assert workspace.find_component("HS-096", "Giấy chứng sinh") is None
+    qtbot.waitUntil(lambda: not window.runner.busy())
