@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 from common.atomic import fsync_dir
-
-CHUNK = 1 << 20
+from common.hashing import copy_and_hash
 
 
 class BlobStore:
@@ -56,16 +55,10 @@ class BlobStore:
 
     def put_file(self, src: str | os.PathLike[str]) -> str:
         """Copy a file in (streaming), returning its digest."""
-        h = hashlib.sha256()
         fd, tmp = tempfile.mkstemp(dir=self.tmp, suffix=".part")
+        os.close(fd)
         try:
-            with os.fdopen(fd, "wb") as out, open(src, "rb") as inf:
-                while chunk := inf.read(CHUNK):
-                    h.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            return self._commit(Path(tmp), h.hexdigest())
+            return self._commit(Path(tmp), copy_and_hash(Path(src), Path(tmp)))
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

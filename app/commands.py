@@ -130,6 +130,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     import threading
 
+    from app.scanning import saved_scanner
     from scanner.sane import ScanProfile, find_device, scan
 
     settings, _ = _settings()
@@ -143,13 +144,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise UsageError(detail=str(exc)) from exc
-    if args.device:
-        device = find_device(args.device)
-    elif settings.scan_device:
-        vendor, _, model = settings.scan_device_label.partition("\t")
-        device = find_device(settings.scan_device, vendor=vendor, model=model)
-    else:
-        device = find_device(None)
+    device = find_device(args.device) if args.device else saved_scanner(settings)
     if args.save_profile or (settings.scan_device and device.name != settings.scan_device):
         import dataclasses
 

@@ -504,21 +504,11 @@ def process_component(
 def _process_drawing(ws, component, pages, settings, dossier, title, progress, cancel) -> Artifact:
     """The tiles (the stored originals, in scan order) stitched into one sheet PDF; one page alone
     (a large-format scan) compressed the same way."""
-    import os
-    import shutil
-
     from app.drawings import stitch_drawing
 
     grid = component.meta_dict.get("grid")
     with tempfile.TemporaryDirectory(dir=work_dir(ws)) as tmp:
-        tiles = []
-        for k, page in enumerate(pages):
-            link = Path(tmp) / f"tile-{k + 1:03d}.{page.fmt}"
-            try:
-                os.link(ws.blobs.path(page.blob), link)
-            except OSError:  # another file system, or no hard links here
-                shutil.copyfile(ws.blobs.path(page.blob), link)
-            tiles.append(str(link))
+        tiles = [str(ws.blobs.path(page.blob)) for page in pages]  # the stored originals, in scan order
         out = Path(tmp) / "sheet.pdf"
         report = stitch_drawing(
             tiles,

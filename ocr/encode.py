@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 import cv2
@@ -83,15 +84,23 @@ class G4Image:
 
 def g4(ink: np.ndarray, dpi: float = 300.0) -> G4Image:
     """CCITT Group 4 of a boolean ink image (ink = black), in one strip as PDF's CCITTFaxDecode wants."""
-    packed = np.packbits(~ink, axis=1)  # mode "1": 1 = white
     h, w = ink.shape
-    img = Image.frombytes("1", (w, h), packed.tobytes())
+    return g4_packed(np.packbits(~ink, axis=1), w, h, dpi)  # mode "1": 1 = white
+
+
+def g4_packed(white: np.ndarray | bytes, width: int, height: int, dpi: float = 300.0) -> G4Image:
+    """CCITT Group 4 of a bitonal image given as packed rows (1 = white), e.g. a whole drawing
+    sheet assembled a band at a time."""
+    img = Image.frombytes("1", (width, height), white if isinstance(white, bytes) else white.tobytes())
     buf = io.BytesIO()
-    img.save(buf, format="TIFF", compression="group4", tiffinfo={278: h}, dpi=(dpi, dpi))
+    img.save(buf, format="TIFF", compression="group4", tiffinfo={278: height}, dpi=(dpi, dpi))
+    del img
     data = buf.getvalue()
-    tif = Image.open(io.BytesIO(data))
-    offset, length = tif.tag_v2[273][0], tif.tag_v2[279][0]
-    return G4Image(data, data[offset : offset + length], w, h)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own image, any size
+        with Image.open(io.BytesIO(data)) as tif:
+            offset, length = tif.tag_v2[273][0], tif.tag_v2[279][0]
+    return G4Image(data, data[offset : offset + length], width, height)
 
 
 def _g4_layer(image: G4Image, *, stencil: bool) -> ImageLayer:

@@ -10,13 +10,11 @@ drawing, as drawing standards place it) is read by Tesseract into the invisible 
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import tempfile
 import threading
 import time
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,12 +22,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pikepdf
-from PIL import Image
 
 from common.atomic import atomic_output
 from common.progress import Progress, check_cancel, report
 from ocr.assemble import add_page, make_font
-from ocr.encode import G4Image, _components, _g4_layer, _jpeg_layer, g4
+from ocr.encode import G4Image, _components, _g4_layer, _jpeg_layer, g4, g4_packed
 from ocr.errors import OcrError
 from ocr.model import PROFILES, Encoded, PageOutput
 from ocr.pdfa import make_pdfa
@@ -222,19 +219,9 @@ class SheetWriter:
 
     # -- parts ------------------------------------------------------------------------------------
     def _g4(self) -> G4Image:
-        img = Image.frombytes("1", (self.width, self.height), self._white)
-        self._white = np.empty(0, np.uint8)  # the packed copy is no longer needed
-        buf = io.BytesIO()
-        img.save(
-            buf, format="TIFF", compression="group4", tiffinfo={278: self.height}, dpi=(self.dpi, self.dpi)
-        )
-        del img
-        data = buf.getvalue()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own sheet
-            with Image.open(io.BytesIO(data)) as tif:
-                offset, length = tif.tag_v2[273][0], tif.tag_v2[279][0]
-        return G4Image(b"", data[offset : offset + length], self.width, self.height)
+        white, self._white = self._white, np.empty(0, np.uint8)  # the packed copy goes with the call
+        image = g4_packed(white, self.width, self.height, self.dpi)
+        return G4Image(b"", image.strip, image.width, image.height)  # the TIFF wrapper is not needed
 
     def _read_title_block(self, lang: str, timeout_s: float) -> tuple[list[Line], str]:
         x0, y0, _, _ = self._region

@@ -273,7 +273,12 @@ def ref_array(ref: PageRef) -> np.ndarray:
 def _cv2_read(path: str) -> np.ndarray | None:
     """PNG and JPEG through OpenCV, which decodes them faster than Pillow and lets other threads
     run meanwhile; None for anything else (or anything it cannot read), left to Pillow."""
-    if Path(path).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return None
+    if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
         return None
     import cv2
 

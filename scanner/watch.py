@@ -22,6 +22,7 @@ import sqlite_utils
 
 from common.atomic import write_text_atomic
 from common.errors import UserError
+from common.hashing import sha256_file
 from common.sqlite import connect, transaction
 
 log = logging.getLogger(__name__)
@@ -36,16 +37,6 @@ class WatchResult:
     sha256: str
     outcome: str  # imported | duplicate | failed
     detail: str = ""
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _unique(dest_dir: Path, name: str) -> Path:
@@ -133,7 +124,7 @@ class FolderWatcher:
         results = []
         for path in self.ready(now):
             try:
-                sha = _sha256(path)
+                sha, _size = sha256_file(path)
             except OSError as exc:  # still locked by the copier: next poll
                 log.info("watched file %s not readable yet: %s", path.name, exc)
                 continue

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from common.atomic import fsync_dir, write_text_atomic
+from common.hashing import copy_and_hash
 from common.progress import Progress, check_cancel, report
 from upload.errors import TargetUnavailable, UploadError
-from upload.hashing import copy_and_hash
 from upload.outbox import OutboxItem
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from common.hashing import sha256_file
 from common.sqlite import connect, transaction
 from upload.errors import FileMissing, UploadError
-from upload.hashing import sha256_file
 
 STATES = ("queued", "uploading", "uploaded", "confirmed", "failed-permanent", "superseded")
 SCHEMA_VERSION = 2

@@ -36,6 +36,7 @@ from app.config import Settings
 from app.gui.dialogs import ComponentDialog, NewDossierDialog
 from app.gui.models import ComponentModel, DossierModel
 from app.gui.runner import Job, JobRunner
+from app.scanning import scan_one_page
 from app.signsetup import known_modules, sign_options, trust_folders
 from app.workspace import Workspace
 from common.errors import UserError
@@ -377,22 +378,9 @@ class MainWindow(QMainWindow):
         root, settings = self.ws.root, self.settings
 
         def work(progress, cancel):
-            from scanner.sane import ScanProfile, find_device, scan
-
-            if device is None:
-                vendor, _, model = settings.scan_device_label.partition("\t")
-                name = find_device(settings.scan_device, vendor=vendor, model=model).name
-            else:
-                name = device
-            profile = ScanProfile(
-                resolution=settings.scan_resolution, mode=settings.scan_mode, source="flatbed", pages=1
-            )
             with Workspace(root) as ws:
-                out_dir = pipeline.work_dir(ws) / "scans"
-                scans = list(scan(name, profile, out_dir, cancel=cancel))
-                if not scans:
-                    raise pipeline.PipelineError(detail="the scanner gave no page")
-                new = pipeline.replace_page(ws, page_id, scans[-1].path, actor="clerk")
+                path = scan_one_page(settings, pipeline.work_dir(ws) / "scans", device=device, cancel=cancel)
+                new = pipeline.replace_page(ws, page_id, path, actor="clerk")
                 comp = ws.db["components"].get(new.component_id)
                 if comp["status"] == "processed":
                     ws.set_component_status(new.component_id, "captured")
@@ -517,15 +505,7 @@ class MainWindow(QMainWindow):
         bed = dlg.bed.currentText()
 
         def work(progress, cancel):
-            from scanner.sane import ScanProfile, find_device, scan
-
-            vendor, _, model = settings.scan_device_label.partition("\t")
-            device = find_device(settings.scan_device, vendor=vendor, model=model)
-            profile = ScanProfile(
-                resolution=settings.scan_resolution, mode="color", source="flatbed", page_size=bed, pages=1
-            )
-            pages = list(scan(device.name, profile, out_dir, progress=progress, cancel=cancel))
-            return str(pages[-1].path) if pages else None
+            return str(scan_one_page(settings, out_dir, mode="color", page_size=bed, cancel=cancel))
 
         job = self._start(self.tr("Scanning"), work)
         job.signals.finished.connect(lambda path: dlg.add_tile(path) if path else None)
@@ -577,19 +557,9 @@ class MainWindow(QMainWindow):
         def work(progress, cancel):
             path = file
             if path is None:
-                from scanner.sane import ScanProfile, find_device, scan
-
-                vendor, _, model = settings.scan_device_label.partition("\t")
-                device = find_device(settings.scan_device, vendor=vendor, model=model)
-                profile = ScanProfile(
-                    resolution=settings.scan_resolution, mode="color", source="flatbed", pages=1
-                )
                 with Workspace(root) as ws:
                     out_dir = pipeline.work_dir(ws) / "drawing-scans"
-                scans = list(scan(device.name, profile, out_dir, cancel=cancel))
-                if not scans:
-                    raise pipeline.PipelineError(detail="the scanner gave no page")
-                path = str(scans[-1].path)
+                path = str(scan_one_page(settings, out_dir, mode="color", cancel=cancel))
             with Workspace(root) as ws:
                 comp = ws.component(code, name)
                 old = ws.pages(comp.id)[part]

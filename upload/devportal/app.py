@@ -8,7 +8,6 @@ every attach call, so exactly-once delivery can be checked). Faults are injected
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 import secrets
@@ -24,6 +23,8 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from tuspyserver import create_tus_router
+
+from common.hashing import sha256_file
 
 FAULTS = ("drop", "error-500", "busy-503", "expire-token", "slow")
 
@@ -168,7 +169,7 @@ def create_app(state: PortalState) -> FastAPI:
         upload = state.root / "uploads" / upload_id
         if not upload.is_file() or upload.stat().st_size != int(body["size"]):
             return _error(409, "incomplete", "Tệp tải lên chưa đủ hoặc không tồn tại")
-        digest = await asyncio.to_thread(_sha256, upload)
+        digest, _size = await asyncio.to_thread(sha256_file, upload)
         if digest != body["sha256"]:
             return _error(409, "checksum_mismatch", "Mã băm SHA-256 không khớp với tệp đã nhận")
         dest = (
@@ -240,14 +241,6 @@ def _journal(state: PortalState, body: dict, receipt: dict, *, duplicate: bool) 
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _safe(text: str) -> str:
