@@ -621,6 +621,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 # -- dossiers ---------------------------------------------------------------------------------
 def _dossier_dict(ws: Workspace, code: str) -> dict:
+    from app.pipeline import flagged_pages
+
     d = ws.dossier(code)
     comps = []
     for c in ws.components(code):
@@ -632,6 +634,10 @@ def _dossier_dict(ws: Workspace, code: str) -> dict:
                 "kind": c.kind,
                 "status": c.status,
                 "pages": len(pages),
+                "review": [
+                    {"page": f.position + 1, "reasons": list(f.reasons), "confidence": f.confidence}
+                    for f in flagged_pages(ws, c)
+                ],
                 **({"drawing": c.meta_dict} if c.kind == "drawing" and c.meta_dict else {}),
                 "artifacts": {
                     k: {"sha256": a.blob, "size": a.size, "path": str(ws.blobs.path(a.blob))}

@@ -215,9 +215,8 @@ def edit_page(ws: Workspace, page_id: int, action: str, *, actor: str = "") -> P
     or sent is refused. Returns the page as it now is (None once deleted)."""
     if action not in PAGE_EDITS:
         raise ValueError(f"unknown page edit {action!r}")
-    row = ws.db["pages"].get(page_id)
-    page = Page(**row)
-    comp = Component(**ws.db["components"].get(page.component_id))
+    page = ws.page(page_id)
+    comp = ws.component_by_id(page.component_id)
     if comp.status in ("signed", "queued", "uploaded", "purged"):
         raise PageLocked(name=comp.name)
     c = page.cleanup_dict
@@ -259,15 +258,15 @@ def edit_page(ws: Workspace, page_id: int, action: str, *, actor: str = "") -> P
 def replace_page(ws: Workspace, page_id: int, file: str | Path, *, actor: str = "") -> Page:
     """A page scanned again (a drawing's part, the sheet shifted): the new scan takes the old one's
     place in the component, the old one is taken out (its image kept until nothing refers to it)."""
-    old = Page(**ws.db["pages"].get(page_id))
-    comp = Component(**ws.db["components"].get(old.component_id))
+    old = ws.page(page_id)
+    comp = ws.component_by_id(old.component_id)
     if comp.status in ("signed", "queued", "uploaded", "purged"):
         raise PageLocked(name=comp.name)
     dossier = ws.db["dossiers"].get(comp.dossier_id)["code"]
     (new,) = import_into(ws, dossier, comp.name, [file])[:1]
     new = ws.move_page(new.id, old.position, actor=actor)
     ws.delete_page(page_id, actor=actor)
-    return Page(**ws.db["pages"].get(new.id))
+    return ws.page(new.id)
 
 
 @dataclass
@@ -338,8 +337,8 @@ def _editable(comp: Component) -> None:
 def split_component(ws: Workspace, page_id: int, new_name: str, *, actor: str = "") -> Component:
     """This page and the ones after it become a new component of the same dossier (one stack
     scanned for two dossier parts)."""
-    page = Page(**ws.db["pages"].get(page_id))
-    comp = Component(**ws.db["components"].get(page.component_id))
+    page = ws.page(page_id)
+    comp = ws.component_by_id(page.component_id)
     _editable(comp)
     code = ws.db["dossiers"].get(comp.dossier_id)["code"]
     if ws.find_component(code, new_name) is not None:
@@ -361,6 +360,7 @@ def merge_components(ws: Workspace, code: str, source: str, target: str, *, acto
 
 
 THUMB_PX = 220
+LOW_CONFIDENCE = 60.0  # Tesseract's mean word confidence (0-100) below which a page is checked
 
 
 def thumbnail_path(ws: Workspace, page: Page) -> Path:
@@ -374,6 +374,31 @@ def thumbnail_path(ws: Workspace, page: Page) -> Path:
     return ws.root / "thumbs" / f"{page.blob[:32]}-{turn}.jpg"
 
 
+def upright_image(ws: Workspace, page: Page, max_px: int, arr: np.ndarray | None = None) -> np.ndarray:
+    """The page as the clerk sees it (turned as recorded and as cleanup decided), its longer side
+    at most `max_px`: RGB or gray uint8. A JPEG is decoded small at once."""
+    import cv2
+
+    if arr is None:
+        from PIL import Image
+
+        with Image.open(ws.blobs.path(page.blob)) as img:
+            img.draft("RGB", (max_px * 2, max_px * 2))
+            img = img.convert("RGB")
+            img.thumbnail((max_px * 2, max_px * 2))
+            arr = np.asarray(img)
+        if page.rotation:
+            arr = np.rot90(arr, k=-page.rotation // 90)
+    c = page.cleanup_dict or {}
+    if c.get("rotation_deg"):
+        arr = np.rot90(arr, k=-int(c["rotation_deg"]) // 90)
+    h, w = arr.shape[:2]
+    f = min(1.0, max_px / max(h, w))
+    return cv2.resize(
+        np.ascontiguousarray(arr), (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA
+    )
+
+
 def make_thumbnail(ws: Workspace, page: Page, arr: np.ndarray | None = None) -> Path:
     """A small upright JPEG of the page for the window's page strip (made off the GUI thread)."""
     import cv2
@@ -383,24 +408,7 @@ def make_thumbnail(ws: Workspace, page: Page, arr: np.ndarray | None = None) -> 
     path = thumbnail_path(ws, page)
     if path.exists():
         return path
-    if arr is None:
-        from PIL import Image
-
-        with Image.open(ws.blobs.path(page.blob)) as img:
-            img.draft("RGB", (THUMB_PX * 2, THUMB_PX * 2))  # JPEG: decoded small at once
-            img = img.convert("RGB")
-            img.thumbnail((THUMB_PX * 2, THUMB_PX * 2))
-            arr = np.asarray(img)
-        if page.rotation:
-            arr = np.rot90(arr, k=-page.rotation // 90)
-    c = page.cleanup_dict or {}
-    if c.get("rotation_deg"):
-        arr = np.rot90(arr, k=-int(c["rotation_deg"]) // 90)
-    h, w = arr.shape[:2]
-    f = THUMB_PX / max(h, w)
-    small = cv2.resize(
-        np.ascontiguousarray(arr), (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA
-    )
+    small = upright_image(ws, page, THUMB_PX, arr)
     if small.ndim == 3:
         small = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)
     ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
@@ -492,13 +500,68 @@ def process_component(
     with tempfile.TemporaryDirectory(dir=work_dir(ws)) as tmp:
         out = Path(tmp) / "ocr.pdf"
         result = ocr_to_pdf(sources, out, options, progress=progress, cancel=cancel)
-        return ws.add_artifact(
+        art = ws.add_artifact(
             component.id,
             "ocr_pdf",
             out,
             status="processed",
             meta={"pages": result.pages, "lang": options.lang, "size": result.size_bytes},
         )
+    ws.update_component_meta(component.id, review=_ocr_review(pages, result.page_reports) or None)
+    return art
+
+
+def _ocr_review(pages: Sequence[Page], reports) -> dict[str, dict]:
+    """The pages a clerk should look at after OCR, by page id: text read with low confidence (a blurred,
+    faint or upside-down scan) or not read at all (Tesseract failed or timed out on it)."""
+    review = {}
+    for rep in reports:
+        page = pages[rep.page - 1]
+        if rep.error:
+            review[str(page.id)] = {"reason": "ocr_failed", "detail": rep.error}
+        elif rep.kind != "kept" and rep.chars > 0 and rep.confidence < LOW_CONFIDENCE:
+            review[str(page.id)] = {"reason": "low_confidence", "confidence": rep.confidence}
+    return review
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A page the clerk should check, and why: `blank` (cleanup found nothing on it), `low_confidence`
+    (OCR's mean word confidence below LOW_CONFIDENCE, given in `confidence`) or `ocr_failed`."""
+
+    page: Page
+    position: int
+    reasons: tuple[str, ...]
+    confidence: float | None = None
+
+
+def flagged_pages(ws: Workspace, component: Component) -> list[Flagged]:
+    """The component's pages to check, in page order."""
+    review = component.meta_dict.get("review") or {}
+    out = []
+    for n, page in enumerate(ws.pages(component.id)):
+        reasons = []
+        if (page.cleanup_dict or {}).get("blank"):
+            reasons.append("blank")
+        entry = review.get(str(page.id))
+        if entry:
+            reasons.append(entry["reason"])
+        if reasons:
+            out.append(Flagged(page, n, tuple(reasons), (entry or {}).get("confidence")))
+    return out
+
+
+def mark_reviewed(ws: Workspace, page_id: int, *, actor: str = "") -> None:
+    """The clerk looked at a flagged page and keeps it as it is: the flags are lifted (a blank flag
+    too: the page stays in the file)."""
+    page = ws.page(page_id)
+    component = ws.component_by_id(page.component_id)
+    review = dict(component.meta_dict.get("review") or {})
+    review.pop(str(page_id), None)
+    ws.update_component_meta(component.id, review=review or None)
+    if (page.cleanup_dict or {}).get("blank"):
+        ws.set_page_cleanup(page_id, {**page.cleanup_dict, "blank": False}, actor=actor)
+    ws.record("page.reviewed", str(page_id), {"component": component.name}, actor)
 
 
 def _process_drawing(ws, component, pages, settings, dossier, title, progress, cancel) -> Artifact:

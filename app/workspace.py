@@ -330,6 +330,12 @@ class Workspace:
             for r in self.db["components"].rows_where("dossier_id = ?", [d.id], order_by="position")
         ]
 
+    def component_by_id(self, component_id: int) -> Component:
+        return Component(**self.db["components"].get(component_id))
+
+    def page(self, page_id: int) -> Page:
+        return Page(**self.db["pages"].get(page_id))
+
     def update_component_meta(self, component_id: int, **facts) -> Component:
         """Merge `facts` into the component's JSON facts (a value of None removes the key)."""
         with transaction(self.db.conn):

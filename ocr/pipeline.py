@@ -64,6 +64,7 @@ class PageReport:
     confidence: float
     size_bytes: int
     error: str | None
+    chars: int = 0
 
 
 @dataclass
@@ -232,5 +233,6 @@ def _record(result: OcrResult, page_no: int, out: PageOutput) -> None:
             round(out.confidence, 1),
             out.encoded.size if out.encoded else 0,
             out.error,
+            chars,
         )
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
             ("import", self.tr("Import pages"), QKeySequence("Ctrl+I"), self.import_pages),
             ("drawing", self.tr("Large drawing"), QKeySequence("Ctrl+D"), self.large_drawing),
             ("process", self.tr("OCR"), QKeySequence("Ctrl+R"), self.process),
+            ("review", self.tr("Check pages"), QKeySequence("Ctrl+E"), self.review_pages),
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.sign),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.upload),
             ("outbox", self.tr("Outbox"), QKeySequence("Ctrl+Shift+O"), self.show_outbox),
@@ -162,6 +163,15 @@ class MainWindow(QMainWindow):
             action.setShortcut(key)
             action.triggered.connect(slot)
             bar.addAction(action)
+            self.actions_by_name[name] = action
+        for name, text, key, step in (
+            ("next_part", self.tr("Next part"), QKeySequence("Ctrl+PgDown"), 1),
+            ("previous_part", self.tr("Previous part"), QKeySequence("Ctrl+PgUp"), -1),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(key)
+            action.triggered.connect(lambda _checked=False, s=step: self.step_component(s))
+            self.addAction(action)  # keyboard only: no room for it on the toolbar
             self.actions_by_name[name] = action
 
     # -- selection -------------------------------------------------------------------------------
@@ -255,16 +265,60 @@ class MainWindow(QMainWindow):
         comp = self.ws.find_component(code, name)
         if comp is None:
             return
+        flags = {f.page.id: f for f in pipeline.flagged_pages(self.ws, comp)}
         for n, page in enumerate(self.ws.pages(comp.id)):
             path = pipeline.thumbnail_path(self.ws, page)
             text = str(n + 1)
-            if (page.cleanup_dict or {}).get("blank"):
-                text += " - " + self.tr("blank?")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem()
+            flagged = flags.get(page.id)
+            if flagged is not None:
+                text += " - " + ", ".join(self.flag_caption(r) for r in flagged.reasons)
+                item.setForeground(QColor("#b00020"))
+                item.setToolTip(self.tr("To check (Ctrl+E)"))
+            item.setText(text)
             if path.exists():
                 item.setIcon(QIcon(QPixmap(str(path))))
             item.setData(Qt.ItemDataRole.UserRole, page.id)
             self.page_strip.addItem(item)
+
+    def flag_caption(self, reason: str) -> str:
+        return {
+            "blank": self.tr("blank?"),
+            "low_confidence": self.tr("hard to read?"),
+            "ocr_failed": self.tr("no text read"),
+        }.get(reason, reason)
+
+    def step_component(self, step: int) -> None:
+        """The next (or previous) part of the dossier, its pages in the strip."""
+        rows = len(self.components.rows)
+        if not rows:
+            return
+        index = self.component_view.currentIndex()
+        row = (index.row() + step) % rows if index.isValid() else 0
+        self.component_view.selectRow(row)
+        self.component_view.setCurrentIndex(self.components.index(row, 0))
+        self.show_pages()
+
+    def review_pages(self) -> None:
+        """The dossier's flagged pages, one at a time and large."""
+        from app.gui.review_dialog import ReviewDialog
+
+        code = self._need_dossier()
+        if code is None:
+            return
+        self.review_dialog = ReviewDialog(self, code)
+        self.review_dialog.finished.connect(lambda _r: self.refresh())
+        self.review_dialog.show()
+
+    def mark_reviewed(self, page_id: int) -> Job:
+        root = self.ws.root
+
+        def work(progress, cancel):
+            with Workspace(root) as ws:
+                pipeline.mark_reviewed(ws, page_id, actor="clerk")
+            return page_id
+
+        return self._start(self.tr("Changing the page"), work)
 
     def select_code(self, code: str) -> None:
         for row, d in enumerate(self.dossiers.rows):
@@ -596,9 +650,17 @@ class MainWindow(QMainWindow):
                 comps = [c for c in ws.components(code) if c.status == "captured"]
                 for comp in comps:
                     pipeline.process_component(ws, comp, settings, progress=progress, cancel=cancel)
-                return len(comps)
+                return sum(len(pipeline.flagged_pages(ws, c)) for c in ws.components(code))
 
-        return self._start(self.tr("Recognising text"), work)
+        job = self._start(self.tr("Recognising text"), work)
+        job.signals.finished.connect(self._say_pages_to_check)
+        return job
+
+    def _say_pages_to_check(self, count: int) -> None:
+        if count:
+            self.statusBar().showMessage(
+                self.tr("Text recognised. {n} page(s) to check: Ctrl+E").replace("{n}", str(count))
+            )
 
     def sign(self) -> Job | None:
         """Choose the certificate, show the signer what they sign, take the PIN, sign as a job."""

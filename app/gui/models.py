@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from app.i18n import translate
+from app.pipeline import flagged_pages
 from app.workspace import Component, Dossier, Workspace
 from common.errors import QT_TRANSLATE_NOOP
 
@@ -71,10 +72,12 @@ class ComponentModel(QAbstractTableModel):
         super().__init__(parent)
         self.ws = ws
         self.rows: list[tuple[Component, int]] = []
+        self.to_check: dict[int, int] = {}
 
     def show(self, code: str | None) -> None:
         self.beginResetModel()
         self.rows = [(c, len(self.ws.pages(c.id))) for c in self.ws.components(code)] if code else []
+        self.to_check = {c.id: len(flagged_pages(self.ws, c)) for c, _n in self.rows}
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
@@ -88,7 +91,10 @@ class ComponentModel(QAbstractTableModel):
             return None
         c, n = self.rows[index.row()]
         kind = self.tr("Drawing") if c.kind == "drawing" else self.tr("Document")
-        return [c.name, kind, str(n), status_text(c.status)][index.column()]
+        pages = str(n)
+        if self.to_check.get(c.id):
+            pages += " " + self.tr("({n} to check)").replace("{n}", str(self.to_check[c.id]))
+        return [c.name, kind, pages, status_text(c.status)][index.column()]
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:

@@ -35,6 +35,10 @@
         <translation>Văn bản</translation>
     </message>
     <message>
+        <source>({n} to check)</source>
+        <translation>({n} cần xem lại)</translation>
+    </message>
+    <message>
         <source>Component</source>
         <translation>Thành phần</translation>
     </message>
@@ -235,6 +239,10 @@
         <translation>Nhận dạng chữ</translation>
     </message>
     <message>
+        <source>Check pages</source>
+        <translation>Xem lại trang</translation>
+    </message>
+    <message>
         <source>Sign</source>
         <translation>Ký số</translation>
     </message>
@@ -259,6 +267,14 @@
         <translation>Kiểm tra tệp đã ký</translation>
     </message>
     <message>
+        <source>Next part</source>
+        <translation>Thành phần sau</translation>
+    </message>
+    <message>
+        <source>Previous part</source>
+        <translation>Thành phần trước</translation>
+    </message>
+    <message>
         <source>Still missing: {parts}</source>
         <translation>Còn thiếu: {parts}</translation>
     </message>
@@ -267,8 +283,20 @@
         <translation>Đã đủ các thành phần hồ sơ theo thủ tục.</translation>
     </message>
     <message>
+        <source>To check (Ctrl+E)</source>
+        <translation>Cần xem lại (Ctrl+E)</translation>
+    </message>
+    <message>
         <source>blank?</source>
         <translation>trống?</translation>
+    </message>
+    <message>
+        <source>hard to read?</source>
+        <translation>khó đọc?</translation>
+    </message>
+    <message>
+        <source>no text read</source>
+        <translation>không đọc được chữ</translation>
     </message>
     <message>
         <source>SoHoa</source>
@@ -353,6 +381,10 @@
     <message>
         <source>Recognising text</source>
         <translation>Đang nhận dạng chữ</translation>
+    </message>
+    <message>
+        <source>Text recognised. {n} page(s) to check: Ctrl+E</source>
+        <translation>Đã nhận dạng chữ. {n} trang cần xem lại: Ctrl+E</translation>
     </message>
     <message>
         <source>Nothing to sign yet: process the dossier&apos;s components first.</source>
@@ -559,6 +591,61 @@
     <message>
         <source>Waiting: {waiting}. Sent: {sent}. Refused: {refused}.</source>
         <translation>Chờ gửi: {waiting}. Đã gửi: {sent}. Bị từ chối: {refused}.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>Pages to check</source>
+        <translation>Trang cần xem lại</translation>
+    </message>
+    <message>
+        <source>Loading the page...</source>
+        <translation>Đang mở trang...</translation>
+    </message>
+    <message>
+        <source>The page is fine: keep it</source>
+        <translation>Trang ổn: giữ lại</translation>
+    </message>
+    <message>
+        <source>Delete the page</source>
+        <translation>Xóa trang</translation>
+    </message>
+    <message>
+        <source>Scan it again</source>
+        <translation>Quét lại</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Để sau</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>No page left to check in this dossier.</source>
+        <translation>Hồ sơ này không còn trang nào cần xem lại.</translation>
+    </message>
+    <message>
+        <source>{part}, page {page} ({left} to check)</source>
+        <translation>{part}, trang {page} (còn {left} trang cần xem)</translation>
+    </message>
+    <message>
+        <source>Loading the page</source>
+        <translation>Đang mở trang</translation>
+    </message>
+    <message>
+        <source>This page looks blank. Delete it if it is; keep it if something is on it.</source>
+        <translation>Trang này có vẻ trống. Nếu đúng là trống, hãy xóa; nếu trang có nội dung, hãy giữ lại.</translation>
+    </message>
+    <message>
+        <source>The text on this page was hard to read (confidence {score}%). Check that it is sharp and the right way up; if not, scan it again.</source>
+        <translation>Chữ trên trang này khó đọc (độ tin cậy {score}%). Hãy xem trang có rõ nét và đúng chiều không; nếu không, hãy quét lại.</translation>
+    </message>
+    <message>
+        <source>No text could be read on this page. Check it, or scan it again.</source>
+        <translation>Không đọc được chữ nào trên trang này. Hãy xem lại trang, hoặc quét lại.</translation>
     </message>
 </context>
 <context>

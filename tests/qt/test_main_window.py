@@ -454,3 +454,72 @@ def test_one_stack_split_into_two_parts_and_merged_back(qtbot, window, workspace
     assert [p.id for p in workspace.pages(workspace.component("HS-096", "Đơn").id)] == [p.id for p in pages]
     assert workspace.find_component("HS-096", "Giấy chứng sinh") is None
     qtbot.waitUntil(lambda: not window.runner.busy())
+
+
+def test_clerk_checks_the_pages_ocr_could_hardly_read_and_the_blank_ones(qtbot, window, workspace, tmp_path):
+    from PIL import Image
+
+    from app import pipeline
+    from app.gui.review_dialog import ReviewDialog
+    from tests.fixtures import save_png, vietnamese_page
+    from tests.test_review import DPI, degraded_page
+
+    files = [
+        save_png(vietnamese_page(dpi=DPI), tmp_path / "1.png", DPI),
+        save_png(degraded_page(), tmp_path / "2.png", DPI),
+        save_png(Image.new("L", (1654, 1000), 250), tmp_path / "3.png", DPI),
+    ]
+    workspace.create_dossier("HS-080")
+    window.refresh()
+    window.select_code("HS-080")
+    job = window.run_import("HS-080", "Đơn", "document", [str(f) for f in files])
+    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    job = window.process()
+    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    assert job.result == 2 and "2 page(s) to check" in window.statusBar().currentMessage()
+    window.select_component("Đơn")
+    window.show_pages()
+    captions = [window.page_strip.item(k).text() for k in range(3)]
+    assert captions == ["1", "2 - hard to read?", "3 - blank?"]
+    assert _cells(window.component_view, 2) == ["3 (2 to check)"]
+
+    window.review_pages()
+    dlg: ReviewDialog = window.review_dialog
+    assert dlg.heading.text() == "Đơn, page 2 (2 to check)" and "hard to read" in dlg.reason.text()
+    qtbot.waitUntil(lambda: not dlg.image.pixmap().isNull(), timeout=10000)
+    shown = dlg.image.pixmap()
+    assert shown.width() >= 600 and abs(shown.width() / shown.height() - 8.27 / 5.0) < 0.05  # large, whole
+    dlg.skip_button.click()  # later: the blank one first
+    assert dlg.heading.text() == "Đơn, page 3 (2 to check)" and "blank" in dlg.reason.text()
+    dlg.delete_button.click()
+    assert dlg.heading.text() == "Đơn, page 2 (1 to check)"
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    dlg.keep_button.click()
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: dlg.heading.text() == "No page left to check in this dossier.", timeout=10000)
+    assert not dlg.keep_button.isEnabled()
+    comp = workspace.component("HS-080", "Đơn")
+    assert len(workspace.pages(comp.id)) == 2 and pipeline.flagged_pages(workspace, comp) == []
+    assert comp.status == "captured"  # a page was deleted: the PDF is made again
+    dlg.close()
+    window.step_component(1)
+    assert window.current_component_name() == "Đơn"
+
+
+def test_keyboard_moves_between_the_parts_of_a_dossier(qtbot, window, workspace, page_png):
+    workspace.create_dossier("HS-081")
+    window.refresh()
+    window.select_code("HS-081")
+    for name in ("Đơn", "Bản vẽ", "CCCD"):
+        job = window.run_import("HS-081", name, "document", [str(page_png)])
+        qtbot.waitUntil(job.done.is_set, timeout=60000)
+    names = [c.name for c, _n in window.components.rows]
+    window.select_component(names[0])
+    seen = []
+    for _ in range(3):
+        window.actions_by_name["next_part"].trigger()
+        seen.append(window.current_component_name())
+    assert seen == [names[1], names[2], names[0]]
+    window.actions_by_name["previous_part"].trigger()
+    assert window.current_component_name() == names[2]
+    assert window.actions_by_name["next_part"].shortcut().toString() == "Ctrl+PgDown"
