@@ -110,7 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(p)
 
     p = sub.add_parser("codes", help="QR codes and barcodes on pages (the chip ID card's QR parsed)")
-    p.add_argument("inputs", nargs="+", metavar="IMAGE")
+    p.add_argument("inputs", nargs="*", metavar="IMAGE")
+    p.add_argument(
+        "--camera",
+        nargs="?",
+        const="0",
+        metavar="SOURCE",
+        help="read from a camera until an ID card's QR is seen (index, /dev/videoN, or a video file)",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, metavar="S", help="give up on the camera after S seconds"
+    )
     _json_flag(p)
 
     p = sub.add_parser("ocr", help="images or PDFs to one searchable PDF/A")

@@ -244,10 +244,32 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codes_from_camera(args: argparse.Namespace) -> int:
+    from scanner.camera import read_from_camera
+
+    read = read_from_camera(args.camera, want="card", timeout_s=args.timeout)
+    if args.json:
+        _print_json({"ok": read.card is not None, **read.as_dict()})
+    elif read.card is None:
+        print(
+            translate("cli", "No ID card QR code was seen in {seconds} s.").format(
+                seconds=round(read.seconds)
+            )
+        )
+    else:
+        c = read.card
+        print(f"{c.id_number}\t{c.full_name}\t{c.date_of_birth}\t{c.sex}\t{c.address}\t{c.issue_date}")
+    return 0 if read.card is not None else 1
+
+
 def cmd_codes(args: argparse.Namespace) -> int:
     from scanner.codes import read_codes
     from scanner.importer import iter_file_pages, page_array
 
+    if args.camera is not None:
+        return _codes_from_camera(args)
+    if not args.inputs:
+        raise UsageError(detail=translate("cli", "Give image files, or --camera."))
     results = []
     for path in args.inputs:
         for page in iter_file_pages(path):

@@ -37,6 +37,7 @@ class NewDossierDialog(_FormDialog):
     the applicant filled from the chip ID card's QR (a QR gun, or a scan of the card)."""
 
     read_scan_requested = Signal(str)  # a scan or photo of the receipt or the card
+    camera_requested = Signal()  # the card held up to a webcam
 
     def __init__(self, parent: QWidget | None = None, procedures: list[str] | None = None) -> None:
         super().__init__(self.tr("New dossier"), parent)
@@ -48,6 +49,8 @@ class NewDossierDialog(_FormDialog):
         self.card.textChanged.connect(self._card_typed)
         self.from_scan = QPushButton(self.tr("Read from a scan of the receipt or card..."))
         self.from_scan.clicked.connect(self._choose_scan)
+        self.from_camera = QPushButton(self.tr("Read the ID card with the camera..."))
+        self.from_camera.clicked.connect(self.camera_requested.emit)
         self.procedure = QComboBox()  # the catalog's procedures, or any other typed in
         self.procedure.setEditable(True)
         self.procedure.addItems(procedures or [])
@@ -59,6 +62,7 @@ class NewDossierDialog(_FormDialog):
         self.form.addRow(self.tr("Dossier code"), self.code)
         self.form.addRow(self.tr("ID card QR"), self.card)
         self.form.addRow(self.from_scan)
+        self.form.addRow(self.from_camera)
         self.form.addRow(self.tr("Procedure"), self.procedure)
         self.form.addRow(self.tr("Applicant"), self.applicant_name)
         self.form.addRow(self.tr("Citizen ID"), self.applicant_id)

@@ -345,6 +345,7 @@ class MainWindow(QMainWindow):
             names = []
         dlg = NewDossierDialog(self, names)
         dlg.read_scan_requested.connect(lambda path: self.read_codes_into(dlg, path))
+        dlg.camera_requested.connect(lambda: self.read_card_with_camera(dlg))
         self.new_dossier_dialog = dlg
         if dlg.exec() != NewDossierDialog.DialogCode.Accepted:
             return
@@ -358,6 +359,16 @@ class MainWindow(QMainWindow):
             return
         self.dossiers.refresh()
         self.select_code(dlg.values()["code"])
+
+    def read_card_with_camera(self, dlg, sources: list[str] | None = None):
+        """The webcam's view until the card's QR is read, into `dlg`."""
+        from app.gui.camera_dialog import CameraDialog
+
+        camera = CameraDialog(self, sources, parent=dlg)
+        camera.found.connect(dlg.fill)
+        self.camera_dialog = camera
+        camera.show()
+        return camera
 
     def read_codes_into(self, dlg, path: str) -> Job:
         """Read the receipt's barcode and the card's QR from a scan off the GUI thread, into `dlg`."""

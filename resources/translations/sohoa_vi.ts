@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Read the ID card with the camera</source>
+        <translation>Đọc căn cước bằng camera</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>Hold the back of the ID card, QR code towards the camera, still, about 15 cm away.</source>
+        <translation>Giơ mặt sau thẻ căn cước, mã QR hướng về camera, giữ yên, cách khoảng 15 cm.</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Bắt đầu</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>No camera is connected to this computer.</source>
+        <translation>Máy tính này không có camera nào được kết nối.</translation>
+    </message>
+    <message>
+        <source>Looking for the QR code...</source>
+        <translation>Đang tìm mã QR...</translation>
+    </message>
+    <message>
+        <source>Reading the ID card</source>
+        <translation>Đang đọc căn cước</translation>
+    </message>
+    <message>
+        <source>No ID card QR code was seen. Hold the card still and closer, then start again.</source>
+        <translation>Không thấy mã QR của căn cước. Hãy giữ thẻ yên và gần hơn, rồi bắt đầu lại.</translation>
+    </message>
+    <message>
+        <source>Read: {name}, {id}</source>
+        <translation>Đã đọc: {name}, {id}</translation>
+    </message>
+</context>
+<context>
     <name>ComponentDialog</name>
     <message>
         <source>Import pages</source>
@@ -484,6 +527,10 @@
     <message>
         <source>Read from a scan of the receipt or card...</source>
         <translation>Đọc từ ảnh quét giấy biên nhận hoặc thẻ...</translation>
+    </message>
+    <message>
+        <source>Read the ID card with the camera...</source>
+        <translation>Đọc căn cước bằng camera...</translation>
     </message>
     <message>
         <source>12-digit citizen ID number</source>
@@ -1049,6 +1096,14 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
         <translation>có màu</translation>
     </message>
     <message>
+        <source>No ID card QR code was seen in {seconds} s.</source>
+        <translation>Không thấy mã QR của căn cước trong {seconds} giây.</translation>
+    </message>
+    <message>
+        <source>Give image files, or --camera.</source>
+        <translation>Hãy đưa các tệp ảnh, hoặc --camera.</translation>
+    </message>
+    <message>
         <source>ID {id} - {name} - born {dob} - {sex} - {address} - issued {issued}</source>
         <translation>Số định danh {id} - {name} - sinh ngày {dob} - {sex} - {address} - cấp ngày {issued}</translation>
     </message>
@@ -1453,6 +1508,14 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>The image {name} cannot be read: {detail}</source>
         <translation>Không đọc được ảnh {name}: {detail}</translation>
+    </message>
+    <message>
+        <source>Camera {source} could not be opened: check that it is plugged in and not used by another program.</source>
+        <translation>Không mở được camera {source}: hãy kiểm tra camera đã được cắm và không bị chương trình khác sử dụng.</translation>
+    </message>
+    <message>
+        <source>Camera {source} stopped sending pictures: plug it in again and retry.</source>
+        <translation>Camera {source} ngừng gửi hình: hãy cắm lại rồi thử lại.</translation>
     </message>
 </context>
 <context>

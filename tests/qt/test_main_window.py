@@ -303,6 +303,35 @@ def test_new_dossier_takes_the_qr_gun_and_a_scan_of_the_receipt(qtbot, window, t
     assert other.applicant_id.text() == "001203012345"
 
 
+def test_new_dossier_reads_the_card_held_up_to_the_camera(qtbot, window, tmp_path):
+    """The camera path end to end, with a recorded clip as the camera (this machine has none)."""
+    import numpy as np
+
+    from app.gui.dialogs import NewDossierDialog
+    from tests.test_camera import _card, _clip, _frame
+
+    rng = np.random.default_rng(7)
+    card = _card()
+    clip = _clip(
+        tmp_path / "webcam.avi",
+        [_frame(card, 120 - 40 * k, 0, 31, rng) for k in range(4)] + [_frame(card, 0, 0, 0, rng)] * 2,
+    )
+    dlg = NewDossierDialog(window)
+    qtbot.addWidget(dlg)
+    camera = window.read_card_with_camera(dlg, sources=[clip])
+    assert camera.parent() is dlg  # usable while the new-dossier dialog is modal
+    camera.start_button.click()
+    qtbot.waitUntil(camera.job.done.is_set, timeout=30000)
+    qtbot.waitUntil(lambda: dlg.applicant_id.text() == "001203012345", timeout=5000)
+    assert dlg.applicant_name.text() == "Nguyễn Thị Hồng Nhung" and "15/06/1990" in dlg.card_details.text()
+    assert camera.result.frames == 5 and not camera.view.pixmap().isNull()  # the clerk saw the frames
+    assert not camera.timer.isActive() and not camera.isVisible()
+
+    none = window.read_card_with_camera(dlg, sources=[])
+    assert not none.start_button.isEnabled() and "No camera" in none.hint.text()
+    none.close()
+
+
 def test_checklist_shows_what_the_dossier_still_lacks(qtbot, window, workspace, page_png):
     workspace.create_dossier("HS-070", procedure="Đăng ký khai sinh")
     window.refresh()
