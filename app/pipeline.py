@@ -726,6 +726,21 @@ def queue_file(
     return part.outbox_id, part.newly_queued, report
 
 
+def mark_sent(ws: Workspace, code: str, name: str, sha256: str) -> None:
+    """The target confirmed a part's file: the part is sent when that file is its latest signed one
+    (a part signed again since waits for its newer file); the dossier is sent with its last part."""
+    comp = ws.find_component(code, name)
+    if comp is None or comp.status != "queued":
+        return
+    latest = ws.latest_artifact(comp.id, "signed_pdf")
+    if latest is None or latest.blob != sha256:
+        return
+    ws.set_component_status(comp.id, "uploaded")
+    parts = [c for c in ws.components(code) if c.status != "empty"]
+    if parts and all(c.status in ("uploaded", "purged") for c in parts):
+        ws.update_dossier(code, status="uploaded")
+
+
 def default_upload_folder(ws: Workspace, settings: Settings) -> Path:
     return Path(settings.upload_folder) if settings.upload_folder else ws.root / "delivered"
 
@@ -798,7 +813,6 @@ def upload_due(
         else:
             target = FolderTarget(folder or default_upload_folder(ws, settings))
             summary = run_upload(outbox, target, progress=progress, cancel=cancel)
-        summary.purged = purge_expired(ws, settings, outbox)
         for item in outbox.items("confirmed"):
             if item.id in summary.delivered or item.id in summary.recovered:
                 ws.record(
@@ -811,6 +825,8 @@ def upload_due(
                         "target": target.describe(),
                     },
                 )
+                mark_sent(ws, item.dossier, item.component, item.sha256)
+        summary.purged = purge_expired(ws, settings, outbox)
     finally:
         outbox.close()
     return summary

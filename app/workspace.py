@@ -277,8 +277,15 @@ class Workspace:
             raise DossierNotFound(code=code)
         return Dossier(**rows[0])
 
-    def dossiers(self) -> list[Dossier]:
-        return [Dossier(**r) for r in self.db["dossiers"].rows_where(order_by="created_at DESC, id DESC")]
+    def dossiers(self, *, since: str | None = None) -> list[Dossier]:
+        """Newest first. With `since` (an ISO time), those created since then and any not yet sent."""
+        if since is None:
+            rows = self.db["dossiers"].rows_where(order_by="created_at DESC, id DESC")
+        else:
+            rows = self.db["dossiers"].rows_where(
+                "created_at >= ? OR status != 'uploaded'", [since], order_by="created_at DESC, id DESC"
+            )
+        return [Dossier(**r) for r in rows]
 
     def update_dossier(self, code: str, **fields: str) -> Dossier:
         allowed = {"procedure", "applicant_name", "applicant_id", "status"}

@@ -106,6 +106,8 @@ def test_spine_from_page_to_delivered_folder(sohoa_home, token, page_png, tmp_pa
     summary = run_json("upload", "--folder", str(target))
     assert summary["delivered"] == [items[0]["id"]]
     assert run_json("outbox", "list")[0]["state"] == "confirmed"
+    shown = run_json("dossier", "show", code)
+    assert shown["status"] == "uploaded" and [c["status"] for c in shown["components"]] == ["uploaded"]
 
     batches = list(target.glob("sohoa-batch-*"))
     assert len(batches) == 1 and not list(target.glob(".sohoa-partial-*"))

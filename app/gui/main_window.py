@@ -12,10 +12,12 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -97,7 +99,25 @@ class MainWindow(QMainWindow):
         self.page_strip.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.page_strip.customContextMenuRequested.connect(self._page_menu)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.dossier_view)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        find_row = QHBoxLayout()
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("Find: code, name or ID (Ctrl+F)"))
+        self.find.setClearButtonEnabled(True)
+        self.find.textChanged.connect(lambda text: self._filter_dossiers(search=text))
+        self.scope = QComboBox()
+        self.scope.addItem(self.tr("Today's and not yet sent"), "current")
+        self.scope.addItem(self.tr("All dossiers"), "all")
+        self.scope.currentIndexChanged.connect(
+            lambda _i: self._filter_dossiers(scope=self.scope.currentData())
+        )
+        find_row.addWidget(self.find, 1)
+        find_row.addWidget(self.scope)
+        left_layout.addLayout(find_row)
+        left_layout.addWidget(self.dossier_view)
+        splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([520, 680])
         self.setCentralWidget(splitter)
@@ -164,6 +184,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             bar.addAction(action)
             self.actions_by_name[name] = action
+        find = QAction(self.tr("Find a dossier"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.find.setFocus(), self.find.selectAll()))
+        self.addAction(find)
+        self.actions_by_name["find"] = find
         for name, text, key, step in (
             ("next_part", self.tr("Next part"), QKeySequence("Ctrl+PgDown"), 1),
             ("previous_part", self.tr("Previous part"), QKeySequence("Ctrl+PgUp"), -1),
@@ -173,6 +198,15 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, s=step: self.step_component(s))
             self.addAction(action)  # keyboard only: no room for it on the toolbar
             self.actions_by_name[name] = action
+
+    def _filter_dossiers(self, scope: str | None = None, search: str | None = None) -> None:
+        code = self.current_code()
+        self.dossiers.set_filter(scope, search)
+        if code:
+            self.select_code(code)
+        if self.current_code() is None and self.dossiers.rows:
+            self.dossier_view.selectRow(0)
+        self._dossier_changed()
 
     # -- selection -------------------------------------------------------------------------------
     def current_code(self) -> str | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from app.i18n import translate
@@ -25,11 +28,19 @@ def status_text(status: str) -> str:
     return translate("status", STATUS_TEXT[status]) if status in STATUS_TEXT else status
 
 
+def fold(text: str) -> str:
+    """Lower case without accents (đ as d): "Nguyễn" is found by "nguyen"."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 class DossierModel(QAbstractTableModel):
-    def __init__(self, ws: Workspace, parent=None) -> None:
+    def __init__(self, ws: Workspace, parent=None, scope: str = "current") -> None:
         super().__init__(parent)
         self.ws = ws
         self.rows: list[Dossier] = []
+        self.scope = scope
+        self.search = ""
         self.refresh()
 
     def headers(self) -> list[str]:
@@ -42,9 +53,29 @@ class DossierModel(QAbstractTableModel):
         ]
 
     def refresh(self) -> None:
+        since = None
+        if self.scope == "current":  # today's (local midnight), and older ones not yet sent
+            midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+            since = midnight.astimezone(UTC).isoformat(timespec="milliseconds")
+        rows = self.ws.dossiers(since=since)
+        if self.search:
+            rows = [
+                d
+                for d in rows
+                if self.search in fold(f"{d.code} {d.applicant_name} {d.applicant_id} {d.procedure}")
+            ]
         self.beginResetModel()
-        self.rows = self.ws.dossiers()
+        self.rows = rows
         self.endResetModel()
+
+    def set_filter(self, scope: str | None = None, search: str | None = None) -> None:
+        """`scope`: "current" (today's and not yet sent) or "all"; `search`: words of a code, a name
+        (with or without Vietnamese accents), an ID or a procedure."""
+        if scope is not None:
+            self.scope = scope
+        if search is not None:
+            self.search = fold(search.strip())
+        self.refresh()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)

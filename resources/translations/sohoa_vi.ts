@@ -246,6 +246,18 @@
         <translation>Chọn một hồ sơ</translation>
     </message>
     <message>
+        <source>Find: code, name or ID (Ctrl+F)</source>
+        <translation>Tìm: mã, tên hoặc số định danh (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Today&apos;s and not yet sent</source>
+        <translation>Hôm nay và chưa gửi</translation>
+    </message>
+    <message>
+        <source>All dossiers</source>
+        <translation>Tất cả hồ sơ</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
@@ -308,6 +320,10 @@
     <message>
         <source>Check a signed file</source>
         <translation>Kiểm tra tệp đã ký</translation>
+    </message>
+    <message>
+        <source>Find a dossier</source>
+        <translation>Tìm hồ sơ</translation>
     </message>
     <message>
         <source>Next part</source>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -39,3 +40,15 @@ def workspace(sohoa_home):
     ws = Workspace(sohoa_home)
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def sane_test_backend(tmp_path, monkeypatch):
+    """SANE with only its `test` backend (a real driver with virtual devices)."""
+    if shutil.which("scanimage") is None:
+        pytest.skip("sane-utils not installed")
+    conf = tmp_path / "sane.d"
+    conf.mkdir()
+    (conf / "dll.conf").write_text("test\n")
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(conf))
+    return conf

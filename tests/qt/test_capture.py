@@ -3,8 +3,6 @@ capture of a large drawing: the plan, the next part, the stitch run as a job int
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from PIL import Image
 
@@ -83,18 +81,6 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     weak.done(0)
     dlg.done(0)
     win.runner.shutdown()
-
-
-@pytest.fixture
-def sane_test_backend(tmp_path, monkeypatch):
-    """SANE with only its `test` backend (a real driver with virtual devices)."""
-    if shutil.which("scanimage") is None:
-        pytest.skip("sane-utils not installed")
-    conf = tmp_path / "sane.d"
-    conf.mkdir()
-    (conf / "dll.conf").write_text("test\n")
-    monkeypatch.setenv("SANE_CONFIG_DIR", str(conf))
-    return conf
 
 
 def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, sane_test_backend):

@@ -552,3 +552,29 @@ def test_keyboard_moves_between_the_parts_of_a_dossier(qtbot, window, workspace,
     window.actions_by_name["previous_part"].trigger()
     assert window.current_component_name() == names[2]
     assert window.actions_by_name["next_part"].shortcut().toString() == "Ctrl+PgDown"
+
+
+def test_the_list_shows_todays_and_unsent_dossiers_and_finds_by_name_without_accents(qtbot, workspace):
+    for code, name in (
+        ("HS-OLD-SENT", "Trần Văn Bình"),
+        ("HS-OLD-OPEN", "Lê Thị Đào"),
+        ("HS-TODAY", "Nguyễn Văn An"),
+    ):
+        workspace.create_dossier(code, applicant_name=name)
+    workspace.db.execute(
+        "UPDATE dossiers SET created_at = '2026-01-05T02:00:00.000+00:00' WHERE code LIKE 'HS-OLD-%'"
+    )
+    workspace.update_dossier("HS-OLD-SENT", status="uploaded")
+    workspace.db.conn.commit()
+    win = MainWindow(workspace, Settings())
+    qtbot.addWidget(win)
+    assert _cells(win.dossier_view, 0) == ["HS-TODAY", "HS-OLD-OPEN"]  # the one sent last January is put away
+    win.scope.setCurrentIndex(win.scope.findData("all"))
+    assert sorted(_cells(win.dossier_view, 0)) == ["HS-OLD-OPEN", "HS-OLD-SENT", "HS-TODAY"]
+    win.find.setText("tran van")  # typed without accents
+    assert _cells(win.dossier_view, 0) == ["HS-OLD-SENT"] and win.current_code() == "HS-OLD-SENT"
+    win.find.setText("dao")
+    assert _cells(win.dossier_view, 0) == ["HS-OLD-OPEN"]
+    win.find.clear()
+    assert len(_cells(win.dossier_view, 0)) == 3
+    assert win.actions_by_name["find"].shortcut().toString() == "Ctrl+F"
