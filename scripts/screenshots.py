@@ -14,6 +14,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
@@ -142,6 +144,37 @@ def main() -> int:
     app.processEvents()
     sign.grab().save(str(OUT / "sign-citizen.png"))
     sign.close()
+
+    # pages to check: a blurred photo of a page and a blank sheet, after OCR
+    from tests.test_review import degraded_page
+
+    checked = [
+        save_png(degraded_page(), scratch / "blurred.png", dpi=200),
+        save_png(Image.new("L", (1654, 2200), 250), scratch / "blank.png", dpi=200),
+    ]
+    id_part = "Giấy tờ tùy thân của người đề nghị"
+    wait(app, win.run_import("000.00.17.H29-261128-0012", id_part, "document", [str(p) for p in checked]))
+    wait(app, win.process())
+    win.refresh()
+    win.review_pages()
+    review = win.review_dialog
+    review.resize(900, 900)
+    wait(app, review.preview_job)
+    for _ in range(20):
+        app.processEvents()
+    review.grab().save(str(OUT / "check-pages.png"))
+    review.close()
+
+    from app.gui.camera_dialog import CameraDialog
+    from tests.test_camera import _card, _frame
+
+    camera = CameraDialog(win, sources=["/dev/video0"])
+    camera.show()
+    camera._keep_frame(_frame(_card(), 0, 12, 0, np.random.default_rng(1)))
+    camera._show_latest()
+    app.processEvents()
+    camera.grab().save(str(OUT / "camera-card.png"))
+    camera.close()
 
     outbox = win.show_outbox()
     app.processEvents()

@@ -3,6 +3,8 @@ read. The clerk keeps, deletes or scans each again; the work runs as jobs of the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
@@ -65,11 +67,22 @@ class ReviewDialog(QDialog):
         self.rescan_button = QPushButton(self.tr("Scan it again"))
         self.rescan_button.clicked.connect(self.rescan)
         self.rescan_button.setEnabled(bool(window.settings.scan_device))
+        self.left_button = QPushButton(self.tr("Turn left"))
+        self.left_button.clicked.connect(lambda: self.turn("rotate_left"))
+        self.right_button = QPushButton(self.tr("Turn right"))
+        self.right_button.clicked.connect(lambda: self.turn("rotate_right"))
         self.skip_button = QPushButton(self.tr("Later"))
         self.skip_button.clicked.connect(self.advance)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
-        for b in (self.keep_button, self.delete_button, self.rescan_button, self.skip_button):
+        for b in (
+            self.keep_button,
+            self.left_button,
+            self.right_button,
+            self.delete_button,
+            self.rescan_button,
+            self.skip_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -100,12 +113,15 @@ class ReviewDialog(QDialog):
         self.reason.setText("")
         self.image.setPixmap(QPixmap())
         self.image.setText("")
-        for b in (self.keep_button, self.delete_button, self.rescan_button, self.skip_button):
+        for b in (*self.answers(), self.rescan_button):
             b.setEnabled(False)
+
+    def answers(self) -> tuple:
+        return self.keep_button, self.left_button, self.right_button, self.delete_button, self.skip_button
 
     def show_item(self) -> None:
         name, flagged = self.current
-        for b in (self.keep_button, self.delete_button, self.skip_button):
+        for b in self.answers():
             b.setEnabled(True)
         self.rescan_button.setEnabled(bool(self.window_.settings.scan_device))
         self.heading.setText(
@@ -158,6 +174,21 @@ class ReviewDialog(QDialog):
     def _reload_if_idle(self) -> None:
         if self.isVisible() and self.current is None:
             self.load()
+
+    def turn(self, action: str) -> None:
+        """A quarter turn of the page shown; it stays on screen, turned, for the clerk to keep."""
+        if self.current is None:
+            return
+        page_id = self.current[1].page.id
+        job = self.window_.edit_page(page_id, action)
+        job.signals.finished.connect(lambda _r: self._turned(page_id))
+
+    def _turned(self, page_id: int) -> None:
+        if self.current is None or self.current[1].page.id != page_id:
+            return
+        name, flagged = self.current
+        self.current = self.items[0] = (name, replace(flagged, page=self.window_.ws.page(page_id)))
+        self.show_item()
 
     def keep(self) -> None:
         if self.current is not None:

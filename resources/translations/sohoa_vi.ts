@@ -679,6 +679,14 @@
         <translation>Quét lại</translation>
     </message>
     <message>
+        <source>Turn left</source>
+        <translation>Xoay trái</translation>
+    </message>
+    <message>
+        <source>Turn right</source>
+        <translation>Xoay phải</translation>
+    </message>
+    <message>
         <source>Later</source>
         <translation>Để sau</translation>
     </message>

@@ -518,6 +518,14 @@ def test_clerk_checks_the_pages_ocr_could_hardly_read_and_the_blank_ones(qtbot, 
     qtbot.waitUntil(lambda: not dlg.image.pixmap().isNull(), timeout=10000)
     shown = dlg.image.pixmap()
     assert shown.width() >= 600 and abs(shown.width() / shown.height() - 8.27 / 5.0) < 0.05  # large, whole
+    dlg.right_button.click()  # a quarter turn: the same page comes back, turned
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: dlg.image.pixmap().height() > dlg.image.pixmap().width(), timeout=10000)
+    assert dlg.heading.text() == "Đơn, page 2 (2 to check)"
+    assert workspace.page(dlg.current[1].page.id).cleanup_dict["rotation_deg"] % 180 == 90
+    dlg.left_button.click()
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: dlg.image.pixmap().width() > dlg.image.pixmap().height(), timeout=10000)
     dlg.skip_button.click()  # later: the blank one first
     assert dlg.heading.text() == "Đơn, page 3 (2 to check)" and "blank" in dlg.reason.text()
     dlg.delete_button.click()
