@@ -53,7 +53,11 @@ def _run_tsv(image_path: str, *, lang: str, dpi: float, timeout: float, page_no:
     if proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise PageFailed(page=page_no, detail=detail[-1] if detail else f"tesseract exit {proc.returncode}")
-    return proc.stdout.decode("utf-8", "replace")
+    out = proc.stdout.decode("utf-8", "replace")
+    if not out.startswith("level\t"):  # no TSV at all: Tesseract's 'tsv' config is missing or broken
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PageFailed(page=page_no, detail=detail[-1] if detail else "Tesseract wrote no TSV output")
+    return out
 
 
 def is_noise(text: str, conf: float) -> bool:

@@ -182,3 +182,22 @@ def test_photograph_goes_jpeg_and_small_profile_lowers_its_resolution(tmp_path):
         with pikepdf.open(out) as pdf:
             assert float(pdf.pages[0].mediabox[2]) == pytest.approx(900 * 72 / DPI, abs=0.5)
     assert sizes["small"] < sizes["standard"]
+
+
+def test_a_tesseract_without_its_output_configs_fails_the_page_instead_of_losing_the_text(
+    tmp_path, monkeypatch, page_png
+):
+    """A broken install (language data but no 'tsv' config) must not give a PDF silently without text."""
+    import glob
+
+    data = tmp_path / "tessdata"
+    data.mkdir()
+    source = sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"))[-1]
+    for lang in ("vie", "eng", "osd"):
+        (data / f"{lang}.traineddata").symlink_to(f"{source}/{lang}.traineddata")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(data))
+    result = ocr_to_pdf(
+        [PageSource(path=str(page_png), dpi=300)], tmp_path / "out.pdf", OcrOptions(jobs=1, auto_rotate=False)
+    )
+    assert result.failed_pages == [1] and result.page_reports[0].error
+    assert "tsv" in result.page_reports[0].error.lower() or "TSV" in result.page_reports[0].error
