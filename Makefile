@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test system system-test venv dev lint translations screenshots clean
+.PHONY: run test system system-test venv dev lint translations screenshots package clean
 
 run: system $(STAMP)
 	$(BIN)/sohoa
@@ -45,6 +45,10 @@ translations: $(STAMP)
 # The main screens, in Vietnamese, into docs/screenshots/ (under Xvfb when it is there).
 screenshots: system-test $(DEVSTAMP)
 	$(if $(shell command -v xvfb-run),xvfb-run -a -s "-screen 0 1600x1000x24",QT_QPA_PLATFORM=offscreen) $(BIN)/python scripts/screenshots.py
+
+# The self-contained application folder (dist/app/sohoa) and dist/sohoa_VERSION_amd64.deb.
+package: system $(DEVSTAMP)
+	installer/build_linux.sh $(BIN)/python
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
-from app.config import Settings
+from app.config import Settings, admin_config_paths
 from app.i18n import translate
 from app.paths import resources_dir, workspace_dir
 from ocr import OcrError, tesseract_info
@@ -82,6 +82,7 @@ def run_doctor(settings: Settings, sources: dict[str, str], modules: list) -> tu
     report["workspace"] = {"path": str(ws), "writable": writable}
     ok = ok and writable
     report["resources"] = str(resources_dir())
+    report["admin_config"] = [{"path": str(p), "found": p.exists()} for p in admin_config_paths()]
     report["settings"] = {
         k: {"value": v, "source": sources.get(k, "default")} for k, v in settings.to_dict().items()
     }

@@ -60,6 +60,14 @@ def run_gui() -> int:
     logging.getLogger(__name__).info("workspace %s", root)
     window = MainWindow(ws, settings)
     window.show()
+    if os.environ.get("SOHOA_EXIT_WHEN_READY"):  # installation checks and start-up benchmarks
+        from PySide6.QtCore import QTimer
+
+        def ready() -> None:
+            print(f"ready: {window.windowTitle()} ({len(window.actions_by_name)} actions)", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, ready)  # runs once the event loop has shown the window
     code = app.exec()
     ws.close()
     return code

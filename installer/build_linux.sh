@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make package`: the application folder (PyInstaller) and the Debian package made from it.
+#   installer/build_linux.sh PYTHON    (the virtualenv's python, with SoHoa and PyInstaller installed)
+# Writes dist/app/sohoa/ and dist/sohoa_VERSION_amd64.deb (SOHOA_BUILD_DIR and SOHOA_DIST_DIR move
+# build/ and dist/). SOHOA_DEB_COMPRESSION: xz (default), zstd, gzip.
+set -euo pipefail
+python=${1:-.venv/bin/python}
+cd "$(dirname "$0")/.."
+build=${SOHOA_BUILD_DIR:-build}
+dist=${SOHOA_DIST_DIR:-dist}
+
+"$python" installer/bundle_tesseract.py "$build/tesseract"
+SOHOA_TESSERACT_DIR="$build/tesseract" "$python" -m PyInstaller --noconfirm --log-level WARN \
+  --distpath "$dist/app" --workpath "$build/pyinstaller" installer/sohoa.spec
+# the interpreter's own libraries carry their debugging symbols; the wheels' libraries are left
+# as they are (stripping a library patched by auditwheel can break it)
+if command -v strip >/dev/null 2>&1; then
+  strip --strip-unneeded "$dist"/app/sohoa/_internal/libpython3*.so* \
+    "$dist"/app/sohoa/_internal/python3*/lib-dynload/*.so 2>/dev/null || true
+fi
+"$python" installer/build_deb.py "$dist/app/sohoa" "$dist"
