@@ -6,19 +6,22 @@ Kept apart from the pipeline so that `sohoa sign` and `sohoa verify` load no OCR
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.config import Settings
+from app.config import Settings, admin_config_paths
 from app.paths import resources_dir
-from signing.modules import discover_modules
+from signing.modules import discover_modules, platform_key
 from signing.pades import SignOptions
 
 
 def trust_folders(workspace_root: Path, settings: Settings, extra: Sequence[str] = ()) -> list[Path]:
-    """Trust roots: bundled ones, the workspace's own folder, the admin's folders, and `extra`."""
+    """Trust roots: bundled ones, the machine's (trust/ beside the admin settings file: /etc/sohoa/trust,
+    %ProgramData%\\SoHoa\\trust), the workspace's own folder, the admin's folders, and `extra`."""
     dirs = [
         resources_dir() / "trust",
+        *(p.parent / "trust" for p in admin_config_paths()),
         workspace_root / "trust",
         *map(Path, settings.trust_dirs),
         *map(Path, extra),
@@ -26,12 +29,36 @@ def trust_folders(workspace_root: Path, settings: Settings, extra: Sequence[str]
     return [d for d in dirs if d.exists()]
 
 
-def module_catalog() -> dict:
+def registered_folders() -> list[str]:
+    """Token-driver folders the Windows installer registered for this machine (HKLM\\SOFTWARE\\SoHoa,
+    value Pkcs11Folders: the CAs' driver folders it found and those IT staff gave it). None elsewhere."""
+    if sys.platform != "win32":
+        return []
+    import winreg
+
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\SoHoa") as key:
+            value, kind = winreg.QueryValueEx(key, "Pkcs11Folders")
+    except OSError:
+        return []
+    items = value if kind == winreg.REG_MULTI_SZ else str(value).split(";")
+    return [v for v in items if v]
+
+
+def module_catalog(extra_folders: Sequence[str] | None = None) -> dict:
+    """The bundled catalogue of token drivers; `extra_folders` (default: the registered ones) are
+    searched first for the drivers it names."""
     path = resources_dir() / "pkcs11_modules.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        catalog = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        catalog = {}
+    extra = registered_folders() if extra_folders is None else list(extra_folders)
+    if extra:
+        folders = catalog.setdefault("folders", {})
+        key = platform_key()
+        folders[key] = [*extra, *[f for f in folders.get(key, []) if f not in extra]]
+    return catalog
 
 
 def known_modules(settings: Settings) -> list:

@@ -22,13 +22,34 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # pcscd and libccid: USB tokens; SANE: scanners; Wayland's libraries for the window on a Wayland session
-RECOMMENDS = ["pcscd", "libccid", "sane-utils", "libsane1", "fonts-dejavu-core", "libwayland-cursor0", "libwayland-egl1"]
+RECOMMENDS = [
+    "pcscd",
+    "libccid",
+    "sane-utils",
+    "libsane1",
+    "fonts-dejavu-core",
+    "libwayland-cursor0",
+    "libwayland-egl1",
+]
 SUGGESTS = ["opensc", "softhsm2", "xvfb"]
 # always needed even when no ELF in the folder names them: the Qt platform plug-in for X11 loads
 # these at run time
-ALWAYS = ["libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0", "libxcb-render-util0",
-          "libxcb-shape0", "libxcb-xkb1", "libxcb-randr0", "libxkbcommon-x11-0", "libegl1", "libgl1",
-          "libfontconfig1", "libdbus-1-3", "libglib2.0-0"]
+ALWAYS = [
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-image0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xkb1",
+    "libxcb-randr0",
+    "libxkbcommon-x11-0",
+    "libegl1",
+    "libgl1",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libglib2.0-0",
+]
 
 
 def version() -> str:
@@ -112,7 +133,9 @@ def build(app: Path, out_dir: Path) -> Path:
             "It bundles Python, Qt (LGPL-3), OpenCV (Apache-2.0) and Tesseract (Apache-2.0); their\n"
             "licences are in /opt/sohoa/_internal.\n"
         )
-        installed_kb = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
+        installed_kb = (
+            sum(p.stat().st_size for p in stage.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
+        )
         control = stage / "DEBIAN"
         control.mkdir()
         (control / "control").write_text(

@@ -42,11 +42,17 @@ def libraries(exe: str) -> list[Path]:
 
 
 def tessdata_dir() -> Path:
-    for pattern in ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tessdata", "/usr/local/share/tessdata"):
+    for pattern in (
+        "/usr/share/tesseract-ocr/*/tessdata",
+        "/usr/share/tessdata",
+        "/usr/local/share/tessdata",
+    ):
         for found in sorted(glob.glob(pattern), reverse=True):
             if all((Path(found) / f"{lang}.traineddata").exists() for lang in LANGS):
                 return Path(found)
-    raise SystemExit("Tesseract's vie, eng and osd data are not installed (apt install tesseract-ocr-vie ...)")
+    raise SystemExit(
+        "Tesseract's vie, eng and osd data are not installed (apt install tesseract-ocr-vie ...)"
+    )
 
 
 def source_note(exe: str) -> str:

@@ -142,3 +142,17 @@ def test_the_installed_window_starts(installed, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("ready: SoHoa - Số hóa hồ sơ"), proc.stdout + proc.stderr
+
+
+def test_the_installed_folder_passes_the_layout_check_the_windows_build_is_held_to(installed, tmp_path):
+    summary = tmp_path / "linux-layout.txt"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "installer" / "check_layout.py"), str(installed / "opt" / "sohoa"),
+         "--summary", str(summary)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "layout ok" in proc.stdout, proc.stdout + proc.stderr
+    lines = summary.read_text(encoding="utf-8").splitlines()
+    for needed in ("package PySide6", "package cv2", "package pyhanko", "package pkcs11", "package zxingcpp",
+                   "file resources/procedures.json", "file tesseract/tessdata/vie.traineddata"):  # fmt: skip
+        assert needed in lines

@@ -131,3 +131,40 @@ def test_driver_is_found_without_module_and_an_ambiguity_is_refused(
     env = {**vtoken.env, **EN, "VTOKEN_TARGET": str(other_ca)}
     proc = run_sohoa(*args, stdin=token.pin + "\n", env=env, check=False)
     assert proc.returncode == 2 and "several drivers" in proc.stderr and vtoken.module in proc.stderr
+
+
+def test_a_driver_in_a_registered_folder_is_found_before_the_usual_places(tmp_path):
+    """The Windows installer registers the folders where it found CA drivers (and those IT staff
+    name); drivers there are offered first, under their vendor's name."""
+    import shutil
+
+    from app.signsetup import module_catalog
+    from signing.modules import discover_modules
+
+    drivers = tmp_path / "Nhà cung cấp" / "drivers"
+    drivers.mkdir(parents=True)
+    shutil.copy2("/usr/lib/softhsm/libsofthsm2.so", drivers / "libsofthsm2.so")
+    found = discover_modules(module_catalog(extra_folders=[str(drivers)]))
+    assert found[0].path == str(drivers / "libsofthsm2.so") and found[0].vendor == "SoftHSM (test token)"
+    assert all(m.path != str(drivers / "libsofthsm2.so") for m in discover_modules(module_catalog([])))
+
+
+def test_roots_pushed_by_it_staff_beside_the_machine_settings_are_trusted(
+    token, scan_pdf, tmp_path, monkeypatch
+):
+    """A signature checks out against a root in trust/ beside the admin settings file
+    (/etc/sohoa/trust, %ProgramData%\\SoHoa\\trust), with nothing in the workspace or the command."""
+    from tests.conftest import run_json, run_sohoa
+
+    machine = tmp_path / "etc-sohoa"
+    (machine / "trust").mkdir(parents=True)
+    (machine / "settings.json").write_text("{}", encoding="utf-8")
+    env = {"SOHOA_ADMIN_CONFIG": str(machine / "settings.json"), "SOHOA_HOME": str(tmp_path / "ws")}
+    signed = tmp_path / "signed.pdf"
+    run_json(
+        "sign", str(scan_pdf), "-o", str(signed), "--module", token.module, "--token", token.label,
+        "--pin-stdin", stdin=token.pin + "\n", env=env,
+    )  # fmt: skip
+    assert run_sohoa("verify", str(signed), "--json", check=False, env=env).returncode != 0
+    (machine / "trust" / "root.pem").write_bytes(token.root_pem.read_bytes())
+    assert run_json("verify", str(signed), env=env)["ok"] is True
