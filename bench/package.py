@@ -71,7 +71,11 @@ def main() -> int:
     subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
     installed = du(root)
     folder = root / "opt" / "sohoa"
-    parts = {p.name: du(p) if p.is_dir() else p.stat().st_size for p in (folder / "_internal").iterdir()}
+    parts = {
+        p.name: du(p) if p.is_dir() else p.stat().st_size
+        for p in (folder / "_internal").iterdir()
+        if not p.is_symlink()
+    }
     print(
         f"package {deb.name}: {deb.stat().st_size / 1e6:.0f} MB to download, {installed / 1e6:.0f} MB installed"
     )
