@@ -260,6 +260,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--portal", metavar="URL", help="upload to the central portal")
     _json_flag(p)
 
+    p = sub.add_parser("audit", help="the audit trail: who captured, signed, queued, sent and purged what")
+    asub = p.add_subparsers(dest="audit_command", required=True)
+    q = asub.add_parser("verify", help="check that no entry was changed or deleted (exit 1 if one was)")
+    _json_flag(q)
+    q = asub.add_parser("list", help="the latest entries, newest first")
+    q.add_argument("--limit", type=int, default=50)
+    _json_flag(q)
+
     p = sub.add_parser("portal", help="the central portal's credentials")
     psub = p.add_subparsers(dest="portal_command", metavar="ACTION", required=True)
     q = psub.add_parser("set-credentials", help="keep the client secret in the system keyring")

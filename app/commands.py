@@ -965,3 +965,27 @@ def cmd_portal(args: argparse.Namespace) -> int:
         )
         return 0
     raise UsageError(detail=f"unknown action {args.portal_command}")
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    ws, _settings = _workspace()
+    with ws:
+        if args.audit_command == "verify":
+            check = ws.verify_audit()
+            if args.json:
+                _print_json({"ok": check.ok, "entries": check.entries, "problems": check.problems})
+            else:
+                if check.ok:
+                    print(translate("cli", "Audit trail intact: {n} entries.").format(n=check.entries))
+                else:
+                    print(translate("cli", "The audit trail was tampered with:"))
+                    for problem in check.problems:
+                        print(f"  - {problem}")
+            return 0 if check.ok else 1
+        rows = ws.events(limit=args.limit)
+        if args.json:
+            _print_json(rows)
+        else:
+            for r in rows:
+                print(f"{r['id']}\t{_local_time(r['at'])}\t{r['actor']}\t{r['action']}\t{r['subject']}")
+        return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 import os
 import sqlite3
@@ -14,6 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from app.blobstore import BlobStore
+from common.atomic import write_text_atomic
 from common.errors import QT_TRANSLATE_NOOP, UserError
 from common.sqlite import connect, transaction
 
@@ -127,7 +130,36 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE components ADD COLUMN meta TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+GENESIS = "0" * 64
+
+
+def event_hash(prev: str, event_id: int, at: str, actor: str, action: str, subject: str, detail: str) -> str:
+    """An audit entry's hash: SHA-256 over the previous entry's hash and this entry's fields."""
+    body = json.dumps(
+        [event_id, at, actor, action, subject, detail], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    """Audit trail: each entry chained by hash to the one before; entries can no longer be changed or
+    deleted through SQLite (triggers), and any change made around them shows in `verify_audit`."""
+    db.execute("ALTER TABLE events ADD COLUMN prev_hash TEXT")
+    db.execute("ALTER TABLE events ADD COLUMN hash TEXT")
+    prev = GENESIS
+    rows = db.execute("SELECT id, at, actor, action, subject, detail FROM events ORDER BY id").fetchall()
+    for event_id, at, actor, action, subject, detail in rows:
+        digest = event_hash(prev, event_id, at, actor, action, subject, detail)
+        db.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, event_id])
+        prev = digest
+    for what in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER events_no_{what.lower()} BEFORE {what} ON events "
+            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+        )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -197,10 +229,51 @@ class Artifact:
         return json.loads(self.meta or "{}")
 
 
+AUDIT_HEAD = "audit-head.json"
+
+
+@dataclass
+class AuditCheck:
+    entries: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def current_user() -> str:
+    """Who is at the counter: the operating system's login name."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class _Tx:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.outer = not ws.db.conn.in_transaction
+        self.inner = transaction(ws.db.conn)
+
+    def __enter__(self):
+        return self.inner.__enter__()
+
+    def __exit__(self, *exc) -> bool | None:
+        out = self.inner.__exit__(*exc)
+        if self.outer and exc[0] is None:
+            self.ws._write_head()
+        elif self.outer:
+            self.ws._head = None
+        return out
+
+
 class Workspace:
     """One counter's working state. Every method is one transaction; safe to kill at any moment."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, actor: str | None = None) -> None:
+        self.actor = actor or current_user()
+        self._head: tuple[int, str] | None = None
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         if os.name == "posix":
@@ -235,6 +308,10 @@ class Workspace:
             with transaction(self.db.conn):
                 MIGRATIONS[version](self.db)
                 self.db.execute(f"PRAGMA user_version={version + 1}")
+            if MIGRATIONS[version] is _v5:  # the chain starts here: anchor its last entry
+                last = self.db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+                self._head = tuple(last) if last else None
+                self._write_head()
 
     def check_integrity(self) -> list[str]:
         """SQLite's own integrity check plus a check that every referenced blob exists."""
@@ -259,7 +336,7 @@ class Workspace:
         if not code:
             raise WorkspaceError(detail="empty dossier code")
         now = now_iso()
-        with transaction(self.db.conn):
+        with self._tx():
             try:
                 self.db.execute(
                     "INSERT INTO dossiers (code, procedure, applicant_name, applicant_id, created_at, updated_at)"
@@ -293,7 +370,7 @@ class Workspace:
         if unknown:
             raise WorkspaceError(detail=f"unknown dossier field(s): {', '.join(sorted(unknown))}")
         d = self.dossier(code)
-        with transaction(self.db.conn):
+        with self._tx():
             self.db["dossiers"].update(d.id, {**fields, "updated_at": now_iso()})
         return self.dossier(code)
 
@@ -308,7 +385,7 @@ class Workspace:
         if kind not in KINDS:
             raise WorkspaceError(detail=f"component kind must be one of {', '.join(KINDS)}")
         now = now_iso()
-        with transaction(self.db.conn):
+        with self._tx():
             pos = self.db.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM components WHERE dossier_id = ?", [d.id]
             ).fetchone()[0]
@@ -345,7 +422,7 @@ class Workspace:
 
     def update_component_meta(self, component_id: int, **facts) -> Component:
         """Merge `facts` into the component's JSON facts (a value of None removes the key)."""
-        with transaction(self.db.conn):
+        with self._tx():
             row = self.db["components"].get(component_id)
             meta = json.loads(row["meta"]) if row.get("meta") else {}
             for key, value in facts.items():
@@ -359,7 +436,7 @@ class Workspace:
         return Component(**self.db["components"].get(component_id))
 
     def set_component_status(self, component_id: int, status: str) -> None:
-        with transaction(self.db.conn):
+        with self._tx():
             self.db["components"].update(component_id, {"status": status, "updated_at": now_iso()})
 
     # -- pages ----------------------------------------------------------------------------------
@@ -385,7 +462,7 @@ class Workspace:
         keyword arguments of `add_page` plus `data`."""
         digests = [self.blobs.put_bytes(p["data"]) for p in pages]
         ids = []
-        with transaction(self.db.conn):
+        with self._tx():
             pos = self.db.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM pages WHERE component_id = ?", [component_id]
             ).fetchone()[0]
@@ -432,7 +509,7 @@ class Workspace:
         """Record the cleanup of a page (a clerk undoes a transform by recording it as not done, e.g. the
         whole image as the crop, rotation 0); None lets SoHoa decide again. The original image is
         never changed."""
-        with transaction(self.db.conn):
+        with self._tx():
             value = json.dumps(cleanup, ensure_ascii=False) if cleanup is not None else None
             self.db["pages"].update(page_id, {"cleanup": value})
             self._event("page.cleanup", str(page_id), {"cleanup": cleanup}, actor)
@@ -441,7 +518,7 @@ class Workspace:
     def move_page(self, page_id: int, position: int, *, actor: str = "") -> Page:
         """Put a page at `position` (0-based) in its component; the others shift to make room."""
         page = Page(**self.db["pages"].get(page_id))
-        with transaction(self.db.conn):
+        with self._tx():
             order = [
                 r[0]
                 for r in self.db.execute(
@@ -458,7 +535,7 @@ class Workspace:
     def move_pages_to(self, page_ids: list[int], component_id: int, *, actor: str = "") -> None:
         """Move pages (in this order) to the end of another component of the same dossier; both
         components are then captured again (their PDFs are to be made again)."""
-        with transaction(self.db.conn):
+        with self._tx():
             pos = self.db.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM pages WHERE component_id = ?", [component_id]
             ).fetchone()[0]
@@ -486,7 +563,7 @@ class Workspace:
 
     def delete_component(self, component_id: int, *, actor: str = "") -> None:
         """Take an empty component out of its dossier (its old PDFs' records go with it)."""
-        with transaction(self.db.conn):
+        with self._tx():
             if self.db.execute(
                 "SELECT COUNT(*) FROM pages WHERE component_id = ?", [component_id]
             ).fetchone()[0]:
@@ -498,7 +575,7 @@ class Workspace:
 
     def reorder_pages(self, component_id: int, page_ids: list[int], *, actor: str = "") -> None:
         """Put the component's pages in this order (every page of it, once)."""
-        with transaction(self.db.conn):
+        with self._tx():
             have = {
                 r[0] for r in self.db.execute("SELECT id FROM pages WHERE component_id = ?", [component_id])
             }
@@ -512,7 +589,7 @@ class Workspace:
         """Take a page out of its component (its image stays in the store until nothing refers
         to it); the others close up their positions."""
         page = Page(**self.db["pages"].get(page_id))
-        with transaction(self.db.conn):
+        with self._tx():
             self.db.execute("DELETE FROM pages WHERE id = ?", [page_id])
             self.db.execute(
                 "UPDATE pages SET position = position - 1 WHERE component_id = ? AND position > ?",
@@ -522,7 +599,7 @@ class Workspace:
 
     def rotate_page(self, page_id: int, degrees: int) -> Page:
         page = Page(**self.db["pages"].get(page_id))
-        with transaction(self.db.conn):
+        with self._tx():
             self.db["pages"].update(page_id, {"rotation": (page.rotation + degrees) % 360})
         return Page(**self.db["pages"].get(page_id))
 
@@ -540,7 +617,7 @@ class Workspace:
         """Copy a produced file into the blob store and record it (and the component's new status)."""
         digest = self.blobs.put_file(path)
         size = self.blobs.path(digest).stat().st_size
-        with transaction(self.db.conn):
+        with self._tx():
             cur = self.db.execute(
                 "INSERT INTO artifacts (component_id, kind, blob, size, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [component_id, kind, digest, size, json.dumps(meta or {}, ensure_ascii=False), now_iso()],
@@ -570,7 +647,7 @@ class Workspace:
         `delete_unreferenced` removes on the next purge.
         """
         now = now_iso()
-        with transaction(self.db.conn):
+        with self._tx():
             digests = sorted(
                 {
                     r[0]
@@ -615,14 +692,75 @@ class Workspace:
 
     # -- audit ----------------------------------------------------------------------------------
     def _event(self, action: str, subject: str, detail: dict, actor: str) -> None:
+        """Append one audit entry, chained to the last (inside the caller's transaction)."""
+        at, actor, text = now_iso(), actor or self.actor, json.dumps(detail, ensure_ascii=False)
+        last = self.db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        event_id, prev = (last[0] + 1, last[1] or GENESIS) if last else (1, GENESIS)
+        digest = event_hash(prev, event_id, at, actor, action, subject, text)
         self.db.execute(
-            "INSERT INTO events (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-            [now_iso(), actor, action, subject, json.dumps(detail, ensure_ascii=False)],
+            "INSERT INTO events (id, at, actor, action, subject, detail, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [event_id, at, actor, action, subject, text, prev, digest],
         )
+        self._head = (event_id, digest)
+
+    def _tx(self):
+        """One transaction; once the outermost commits, the audit trail's last entry is written to
+        audit-head.json, outside the database, so entries cut from its end show too."""
+        return _Tx(self)
+
+    def _write_head(self) -> None:
+        head, self._head = self._head, None
+        if head is not None:
+            write_text_atomic(self.root / AUDIT_HEAD, json.dumps({"id": head[0], "hash": head[1]}))
 
     def record(self, action: str, subject: str, detail: dict | None = None, actor: str = "") -> None:
-        with transaction(self.db.conn):
+        with self._tx():
             self._event(action, subject, detail or {}, actor)
+
+    def verify_audit(self) -> AuditCheck:
+        """Walk the audit trail from its first entry: every entry's hash over its own fields and the
+        previous hash, the numbering without gaps, the last entry known outside the database
+        (audit-head.json) still there and unchanged, and the append-only triggers in place."""
+        problems: list[str] = []
+        prev, expected_id, count = GENESIS, 1, 0
+        rows = self.db.execute(
+            "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM events ORDER BY id"
+        )
+        hashes: dict[int, str] = {}
+        for event_id, at, actor, action, subject, detail, prev_hash, digest in rows:
+            count += 1
+            if event_id != expected_id:
+                problems.append(f"entries {expected_id}-{event_id - 1} are missing (deleted)")
+            if prev_hash != prev:
+                problems.append(f"entry {event_id} does not follow the entry before it")
+            if digest != event_hash(prev_hash or "", event_id, at, actor, action, subject, detail):
+                problems.append(f"entry {event_id} ({action}) was changed after it was written")
+            prev, expected_id, hashes[event_id] = digest or "", event_id + 1, digest
+        head_path = self.root / AUDIT_HEAD
+        if head_path.exists():
+            try:
+                head = json.loads(head_path.read_text(encoding="utf-8"))
+                head_id, head_hash = int(head["id"]), str(head["hash"])
+            except (OSError, ValueError, KeyError, TypeError):
+                problems.append(f"{AUDIT_HEAD} is unreadable")
+            else:
+                if head_id >= expected_id:
+                    problems.append(f"entries {expected_id}-{head_id} are missing from the end (deleted)")
+                elif hashes.get(head_id) != head_hash:
+                    problems.append(f"entry {head_id} differs from the one recorded in {AUDIT_HEAD}")
+        elif count:
+            problems.append(f"{AUDIT_HEAD} is missing")
+        triggers = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            )
+        }
+        for name in ("events_no_update", "events_no_delete"):
+            if name not in triggers:
+                problems.append(f"the append-only protection {name} was removed")
+        return AuditCheck(count, problems)
 
     def events(self, limit: int = 200) -> list[dict]:
         return list(self.db["events"].rows_where(order_by="id DESC", limit=limit))

@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             with Workspace(root) as ws:
-                pipeline.mark_reviewed(ws, page_id, actor="clerk")
+                pipeline.mark_reviewed(ws, page_id)
             return page_id
 
         return self._start(self.tr("Changing the page"), work)
@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             with Workspace(root) as ws:
-                return pipeline.split_component(ws, page_id, new_name, actor="clerk").name
+                return pipeline.split_component(ws, page_id, new_name).name
 
         return self._start(self.tr("Changing the page"), work)
 
@@ -468,7 +468,7 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             with Workspace(root) as ws:
-                return pipeline.merge_components(ws, code, source, target, actor="clerk").name
+                return pipeline.merge_components(ws, code, source, target).name
 
         return self._start(self.tr("Changing the page"), work)
 
@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
         def work(progress, cancel):
             with Workspace(root) as ws:
                 path = scan_one_page(settings, pipeline.work_dir(ws) / "scans", device=device, cancel=cancel)
-                new = pipeline.replace_page(ws, page_id, path, actor="clerk")
+                new = pipeline.replace_page(ws, page_id, path)
                 comp = ws.db["components"].get(new.component_id)
                 if comp["status"] == "processed":
                     ws.set_component_status(new.component_id, "captured")
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
                 comp = ws.component(code, name)
                 if comp.status in ("signed", "queued", "uploaded", "purged"):
                     raise pipeline.PageLocked(name=comp.name)
-                ws.reorder_pages(comp.id, order, actor="clerk")
+                ws.reorder_pages(comp.id, order)
                 if comp.status == "processed":
                     ws.set_component_status(comp.id, "captured")
             return order
@@ -515,7 +515,7 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             with Workspace(root) as ws:
-                pipeline.edit_page(ws, page_id, action, actor="clerk")
+                pipeline.edit_page(ws, page_id, action)
             return action
 
         return self._start(self.tr("Changing the page"), work)
@@ -662,7 +662,7 @@ class MainWindow(QMainWindow):
             with Workspace(root) as ws:
                 comp = ws.component(code, name)
                 old = ws.pages(comp.id)[part]
-                pipeline.replace_page(ws, old.id, path, actor="clerk")
+                pipeline.replace_page(ws, old.id, path)
                 comp = ws.component(code, name)
                 pipeline.process_component(ws, comp, settings, progress=progress, cancel=cancel)
                 return ws.component(code, name).meta_dict.get("stitch", {})

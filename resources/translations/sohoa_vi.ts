@@ -1351,6 +1351,14 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
         <source>Secret of {client} stored in the system keyring. Set portal_client_id to {client}.</source>
         <translation>Đã lưu khóa bí mật của {client} vào kho khóa của hệ thống. Hãy đặt portal_client_id là {client}.</translation>
     </message>
+    <message>
+        <source>Audit trail intact: {n} entries.</source>
+        <translation>Nhật ký kiểm tra nguyên vẹn: {n} mục.</translation>
+    </message>
+    <message>
+        <source>The audit trail was tampered with:</source>
+        <translation>Nhật ký kiểm tra đã bị sửa hoặc xóa:</translation>
+    </message>
 </context>
 <context>
     <name>config</name>
