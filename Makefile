@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test system system-test venv dev lint translations screenshots package clean
+.PHONY: run test system system-test venv dev lint translations screenshots package lock clean
 
 run: system $(STAMP)
 	$(BIN)/sohoa
@@ -25,13 +25,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Python packages come from the lock files only (exact versions, checked by SHA-256): make lock
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(DEVSTAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
 	touch $(STAMP) $@
+
+# Resolve the dependencies again and pin the result (an upgrade: commit it once make test passes).
+lock: | $(BIN)/python
+	$(BIN)/python scripts/lock.py
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
