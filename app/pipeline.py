@@ -23,7 +23,7 @@ from scanner import import_files
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
 from signing.verify import VerifyReport, load_trust_roots
 from upload import FolderTarget, Outbox, UploadSummary, run_upload
-from upload.portal import PortalConfig, PortalTarget
+from upload.portal import PortalConfig, PortalTarget, require_tls
 from upload.runner import run_item_upload
 
 log = logging.getLogger(__name__)
@@ -768,6 +768,7 @@ def purge_expired(ws: Workspace, settings: Settings, outbox: Outbox) -> list[int
 
 
 def portal_target(settings: Settings, url: str) -> PortalTarget:
+    require_tls(url)  # before the credentials are even read
     client_id, secret = portal_credentials(settings)
     mb = 1024 * 1024
     config = PortalConfig(

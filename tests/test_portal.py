@@ -418,3 +418,21 @@ def test_pause_holds_the_next_chunk_and_resume_finishes(portal, tmp_path):
     assert result["summary"].delivered == [1]
     assert seen[-1].bytes_done == 24 * MB and seen[-1].items_done == 1
     _exactly_once(p, files)
+
+
+def test_tls_cannot_be_left_out_for_a_remote_portal(sohoa_home, tmp_path):
+    """http:// only to this machine; a remote portal without TLS is refused before anything is sent,
+    whether it comes from the command line or the settings (a lookalike host does not pass)."""
+    from app.config import Settings
+    from upload.portal import PlainHttpRefused
+
+    for url in ("http://10.0.0.5/sohoa/", "http://portal.example.vn/", "ftp://127.0.0.1/"):
+        with pytest.raises(PlainHttpRefused):
+            PortalConfig(url=url, client_id="quay-01")
+    PortalConfig(url="http://127.0.0.1:8080/", client_id="quay-01")  # the local test portal
+    with pytest.raises(ValueError, match="https"):
+        Settings(portal_url="http://portal.example.vn/?localhost")
+    proc = run_sohoa(
+        "upload", "--portal", "http://10.0.0.5/sohoa/", "--json", check=False, env={"SOHOA_LANG": "vi"}
+    )
+    assert proc.returncode != 0 and "https" in proc.stdout + proc.stderr

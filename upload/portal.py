@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -65,6 +65,24 @@ class TlsRefused(PortalRefusedRun):
     )
 
 
+class PlainHttpRefused(PortalRefusedRun):
+    template = QT_TRANSLATE_NOOP(
+        "upload",
+        "The portal address {url} does not use https: citizens' files and the portal's password would "
+        "cross the network unprotected. Use the portal's https:// address. Nothing was sent.",
+    )
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def require_tls(url: str) -> None:
+    """TLS cannot be left out: plain http only to this machine (a local test portal)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
+        raise PlainHttpRefused(url=url)
+
+
 class CredentialsRefused(PortalRefusedRun):
     template = QT_TRANSLATE_NOOP(
         "upload",
@@ -89,6 +107,9 @@ class PortalConfig:
     chunk_size: int = DEFAULT_CHUNK
     max_file_bytes: int | None = None
     max_bytes_per_s: float | None = None
+
+    def __post_init__(self) -> None:
+        require_tls(self.url)
 
     def __repr__(self) -> str:  # keep the secret out of tracebacks and logs
         return f"PortalConfig(url={self.url!r}, client_id={self.client_id!r}, ...)"

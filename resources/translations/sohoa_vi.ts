@@ -1691,6 +1691,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
         <translation>Chứng thư TLS của cổng dịch vụ công không được tin cậy ({detail}). Nếu cổng dùng CA riêng, đề nghị quản trị viên đặt portal_ca_bundle. Chưa tệp nào được gửi.</translation>
     </message>
     <message>
+        <source>The portal address {url} does not use https: citizens&apos; files and the portal&apos;s password would cross the network unprotected. Use the portal&apos;s https:// address. Nothing was sent.</source>
+        <translation>Địa chỉ cổng {url} không dùng https: hồ sơ của người dân và mật khẩu của cổng sẽ đi qua mạng mà không được bảo vệ. Hãy dùng địa chỉ https:// của cổng. Chưa gửi gì.</translation>
+    </message>
+    <message>
         <source>The portal refused this workstation&apos;s credentials ({detail}). Ask the administrator to check the client ID and secret. Nothing was sent.</source>
         <translation>Cổng dịch vụ công từ chối thông tin đăng nhập của máy trạm này ({detail}). Đề nghị quản trị viên kiểm tra mã ứng dụng và khóa bí mật. Chưa tệp nào được gửi.</translation>
     </message>
