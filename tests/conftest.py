@@ -48,6 +48,15 @@ TOKEN_SPECS = [
         key_label="khoa-ky-1",
         cert_id_differs=True,
     ),
+    # a PIN no file could hold by chance: the secrets test searches every byte written for it
+    pki.TokenSpec(
+        "secretive",
+        "SoHoa Secret",
+        "Qz7-pin-9f3XkT",
+        "Phạm Minh Tuấn",
+        citizen_id="079090001234",
+        cert_label="Pham Minh Tuan",
+    ),
     pki.TokenSpec(
         "expired",
         "SoHoa Expired",
@@ -96,6 +105,12 @@ def pki_services(test_pki):
 def token(test_pki) -> pki.TestToken:
     """A citizen's RSA 2048 key and certificate chain."""
     return test_pki.tokens["citizen"]
+
+
+@pytest.fixture(scope="session")
+def secret_token(test_pki) -> pki.TestToken:
+    """A citizen's token whose PIN is long and distinctive."""
+    return test_pki.tokens["secretive"]
 
 
 @pytest.fixture(scope="session")
