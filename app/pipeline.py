@@ -6,7 +6,7 @@ import contextlib
 import logging
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from app.workspace import Artifact, Component, Page, Workspace
 from common.errors import QT_TRANSLATE_NOOP, UserError
 from common.progress import Progress
 from ocr import OcrOptions, PageSource, ocr_to_pdf
-from scanner import import_files
+from scanner import import_files, iter_files_pages
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
 from signing.verify import VerifyReport, load_trust_roots
 from upload import FolderTarget, Outbox, UploadSummary, run_upload
@@ -74,9 +74,16 @@ def import_into(
     """Read every page of `files` (all or nothing for a bad file) and add them to the component.
     A drawing's pages are the tiles of one sheet (or one large scan), in scan order: they are not
     cut, turned or straightened one by one; `grid` (rows, columns) says how they were scanned."""
+    existed = ws.find_component(code, component_name) is not None
     component = ws.component(code, component_name, create=True, kind=kind)
-    pages = import_files(files, progress=progress, cancel=cancel)
-    added = ws.add_pages(component.id, _page_rows(pages))
+    try:
+        added = ws.add_pages(
+            component.id, _page_rows(iter_files_pages(files, progress=progress, cancel=cancel))
+        )
+    except BaseException:
+        if not existed and not ws.pages(component.id):  # a part made for this import alone goes again
+            ws.delete_component(component.id)
+        raise
     if component.kind == "drawing":
         if grid is not None:
             ws.update_component_meta(component.id, grid=list(grid))
@@ -84,10 +91,11 @@ def import_into(
     return clean_pages(ws, added, cancel=cancel)
 
 
-def _page_rows(pages, source_prefix: str = "") -> list[dict]:
-    """Imported pages as `Workspace.add_pages` takes them; the source says file and page number."""
-    return [
-        {
+def _page_rows(pages, source_prefix: str = "") -> Iterator[dict]:
+    """Imported pages as `Workspace.add_pages` takes them, one at a time; the source says file and
+    page number."""
+    for p in pages:
+        yield {
             "data": p.data,
             "fmt": p.fmt,
             "dpi": p.dpi,
@@ -96,8 +104,6 @@ def _page_rows(pages, source_prefix: str = "") -> list[dict]:
             "rotation": p.rotation,
             "source": f"{source_prefix}{p.source}#{p.index + 1}",
         }
-        for p in pages
-    ]
 
 
 @dataclass
@@ -159,8 +165,7 @@ def import_watched(ws: Workspace, code: str, component_name: str, path: Path, sh
     if ws.has_pages_from(tag):
         return 0
     component = ws.component(code, component_name, create=True)
-    pages = import_files([path])
-    added = ws.add_pages(component.id, _page_rows(pages, tag))
+    added = ws.add_pages(component.id, _page_rows(iter_files_pages([path]), tag))
     clean_pages(ws, added)
     return len(added)
 

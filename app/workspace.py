@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -457,10 +457,20 @@ class Workspace:
         row = {"data": data, "fmt": fmt, "dpi": dpi, "width": width, "height": height}
         return self.add_pages(component_id, [{**row, "rotation": rotation, "source": source}], actor=actor)[0]
 
-    def add_pages(self, component_id: int, pages: list[dict], *, actor: str = "") -> list[Page]:
-        """Several pages in one transaction (all or none), blobs stored first. Each dict holds the
-        keyword arguments of `add_page` plus `data`."""
-        digests = [self.blobs.put_bytes(p["data"]) for p in pages]
+    def add_pages(self, component_id: int, pages: Iterable[dict], *, actor: str = "") -> list[Page]:
+        """Several pages in one transaction (all or none). Each dict holds the keyword arguments of
+        `add_page` plus `data`; `pages` may be a generator: each page's bytes go to the blob store as
+        it comes and only its facts are kept, so memory does not grow with the number of pages. If
+        the generator fails, the blobs it stored (and nothing else) are removed."""
+        rows, digests = [], []
+        try:
+            for p in pages:
+                digests.append(self.blobs.put_bytes(p["data"]))
+                rows.append({k: v for k, v in p.items() if k != "data"})
+        except BaseException:
+            self.delete_unreferenced(digests)
+            raise
+        pages = rows
         ids = []
         with self._tx():
             pos = self.db.execute(

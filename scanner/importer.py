@@ -162,6 +162,22 @@ def iter_file_pages(path: str | Path) -> Iterator[ImportedPage]:
             raise UnreadableFile(name=path.name, detail=str(exc)) from exc
 
 
+def iter_files_pages(
+    paths: Sequence[str | Path],
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[ImportedPage]:
+    """The pages of `paths` in order, one at a time (a 1,000-page PDF is never held whole); progress
+    counts files."""
+    for done, path in enumerate(paths):
+        check_cancel(cancel)
+        for page in iter_file_pages(path):
+            check_cancel(cancel)
+            yield page
+        report(progress, done + 1, len(paths))
+
+
 def import_files(
     paths: Sequence[str | Path],
     *,
