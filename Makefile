@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test system system-test venv dev lint translations screenshots package lock clean
+.PHONY: run test system system-test venv dev lint translations screenshots package lock stress clean
 
 run: system $(STAMP)
 	$(BIN)/sohoa
@@ -35,6 +35,10 @@ $(DEVSTAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
 	touch $(STAMP) $@
+
+# The crash harness at full length: 200 SIGKILLs at random moments of the whole pipeline.
+stress: system-test $(DEVSTAMP)
+	$(BIN)/python -m tests.crash_harness --kills 200
 
 # Resolve the dependencies again and pin the result (an upgrade: commit it once make test passes).
 lock: | $(BIN)/python

@@ -29,6 +29,7 @@ class Settings:
     ocr_languages: str = "vie+eng"
     ocr_jobs: int = 0
     ocr_profile: str = "standard"
+    ocr_page_timeout_s: int = 180  # a page Tesseract has not read by then is kept without text, flagged
     upload_folder: str = ""  # empty: <workspace>/delivered
     portal_url: str = ""
     portal_client_id: str = ""  # the secret lives in the OS keyring, never here
@@ -74,6 +75,8 @@ class Settings:
             raise ValueError("scan_mode must be color, gray or lineart; scan_source flatbed, adf or duplex")
         if self.upload_daily_at and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.upload_daily_at):
             raise ValueError("upload_daily_at must be HH:MM (24 h), e.g. 16:45")
+        if self.ocr_page_timeout_s < 1:
+            raise ValueError("ocr_page_timeout_s must be 1 or more")
         if min(self.upload_max_kbps, self.upload_max_file_mb, self.retention_days) < 0:
             raise ValueError("upload_max_kbps, upload_max_file_mb and retention_days cannot be negative")
         if self.portal_url:

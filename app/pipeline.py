@@ -498,6 +498,7 @@ def process_component(
     options = OcrOptions(
         lang=settings.ocr_languages,
         jobs=settings.ocr_jobs,
+        page_timeout_s=settings.ocr_page_timeout_s,
         title=title or f"{dossier['code']} - {component.name}",
         subject=dossier["procedure"],
         keywords=f"{dossier['code']}; {component.name}",

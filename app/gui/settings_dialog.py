@@ -60,6 +60,11 @@ PAGES = [
                 QT_TRANSLATE_NOOP("SettingsDialog", "Compression"),
                 ("choice", ("archive", "standard", "small")),
             ),
+            (
+                "ocr_page_timeout_s",
+                QT_TRANSLATE_NOOP("SettingsDialog", "Longest OCR time for one page (s)"),
+                ("int", 5, 3600),
+            ),
         ],
     ),
     (

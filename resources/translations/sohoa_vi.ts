@@ -809,6 +809,10 @@
         <translation>Mức nén</translation>
     </message>
     <message>
+        <source>Longest OCR time for one page (s)</source>
+        <translation>Thời gian nhận dạng tối đa cho một trang (giây)</translation>
+    </message>
+    <message>
         <source>Signing</source>
         <translation>Ký số</translation>
     </message>
