@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -41,9 +42,26 @@ def _local(at: str) -> str:
 
 
 class DiagnosticsDialog(QDialog):
-    def __init__(self, events: list[dict], log_text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, events: list[dict], log_text: str, parent: QWidget | None = None, audit_check=None
+    ) -> None:
+        """`audit_check`: the workspace's AuditCheck (the trail verified from its first entry)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Activity and diagnostics"))
+        self.trail = QLabel()
+        self.trail.setWordWrap(True)
+        if audit_check is not None and audit_check.ok:
+            self.trail.setStyleSheet("color: #1b5e20;")
+            self.trail.setText(
+                self.tr("Audit trail intact: {n} entries, none changed or deleted.").replace(
+                    "{n}", str(audit_check.entries)
+                )
+            )
+        elif audit_check is not None:
+            self.trail.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.trail.setText(
+                self.tr("The audit trail was changed outside SoHoa:") + "\n" + "\n".join(audit_check.problems)
+            )
         tabs = QTabWidget()
         self.audit = QTableWidget(len(events), 5)
         self.audit.setHorizontalHeaderLabels(
@@ -71,6 +89,7 @@ class DiagnosticsDialog(QDialog):
         buttons.addButton(self.copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.trail)
         layout.addWidget(tabs, 1)
         layout.addWidget(buttons)
         self.resize(980, 560)

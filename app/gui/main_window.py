@@ -906,7 +906,9 @@ class MainWindow(QMainWindow):
         from app.gui.diagnostics import LOG_LINES, DiagnosticsDialog, tail
         from app.logs import log_file
 
-        dlg = DiagnosticsDialog(self.ws.events(limit=1000), tail(log_file(), LOG_LINES), self)
+        dlg = DiagnosticsDialog(
+            self.ws.events(limit=1000), tail(log_file(), LOG_LINES), self, audit_check=self.ws.verify_audit()
+        )
         dlg.copy.clicked.connect(lambda: self.copy_diagnostics())
         self.diagnostics_dialog = dlg
         dlg.open()

@@ -105,6 +105,14 @@
         <translation>Nhật ký hoạt động và chẩn đoán</translation>
     </message>
     <message>
+        <source>Audit trail intact: {n} entries, none changed or deleted.</source>
+        <translation>Nhật ký kiểm tra nguyên vẹn: {n} mục, không mục nào bị sửa hay xóa.</translation>
+    </message>
+    <message>
+        <source>The audit trail was changed outside SoHoa:</source>
+        <translation>Nhật ký kiểm tra đã bị sửa bên ngoài SoHoa:</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>Thời gian</translation>
     </message>

@@ -389,6 +389,13 @@ def test_activity_shows_who_did_what_and_diagnostics_go_to_the_clipboard(qtbot, 
     )
     text = QApplication.clipboard().text()
     assert "--- log ---" in text and "ocr_languages" in text  # the settings in effect are in the report
+    assert dlg.trail.text().startswith("Audit trail intact")
+    dlg.close()
+    workspace.db.execute("DROP TRIGGER events_no_update")  # someone edits the trail by hand
+    workspace.db.execute("UPDATE events SET actor = 'ai đó' WHERE id = 1")
+    workspace.db.conn.commit()
+    dlg = window.show_diagnostics()
+    assert "changed outside SoHoa" in dlg.trail.text() and "entry 1" in dlg.trail.text()
     dlg.close()
 
 
