@@ -27,7 +27,7 @@ def wait(app, job) -> None:
 
     loop = QEventLoop()
     timer = QTimer()
-    timer.timeout.connect(lambda: loop.quit() if job.done.is_set() else None)
+    timer.timeout.connect(lambda: loop.quit() if job.handled.is_set() else None)
     timer.start(50)
     loop.exec()
     timer.stop()

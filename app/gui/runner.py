@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from app import i18n
 from common.errors import Cancelled, UserError
@@ -36,7 +36,8 @@ class Job(QRunnable):
         self.fn = fn
         self.cancel_event = threading.Event()
         self.signals = JobSignals()
-        self.done = threading.Event()
+        self.done = threading.Event()  # the work has ended (set on the worker thread)
+        self.handled = threading.Event()  # ... and every slot of its last signal has run
         self.result = None  # what fn returned, or
         self.error: str | None = None  # the message shown for a failure (set before `done`)
 
@@ -82,11 +83,21 @@ class JobRunner(QObject):
         return job
 
     def _forget(self, job: Job) -> None:
-        if job in self.jobs:
-            self.jobs.remove(job)
+        # after every other slot of the job's last signal has run (they were connected later)
+        def later() -> None:
+            if job in self.jobs:
+                self.jobs.remove(job)
+            job.handled.set()
+
+        QTimer.singleShot(0, self, later)
 
     def busy(self) -> bool:
+        """Some job is still working."""
         return any(not j.done.is_set() for j in self.jobs)
+
+    def settled(self) -> bool:
+        """Every job has ended and the window has taken in how (its signals were all handled)."""
+        return not self.jobs
 
     def cancel_all(self) -> None:
         for job in list(self.jobs):

@@ -52,7 +52,7 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     workspace.create_dossier("HS-020", procedure="Cấp giấy phép xây dựng")
     win.refresh()
     job = win.run_drawing("HS-020", "Bản vẽ mặt bằng", tiles, (2, 2))
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None and job.result["verdict"] == "ok"
     comp = workspace.component("HS-020", "Bản vẽ mặt bằng")
     assert comp.kind == "drawing" and comp.status == "processed"
@@ -90,7 +90,7 @@ def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, san
     qtbot.addWidget(dlg)
     assert dlg.scan_button.isEnabled()
     job = win.scan_part(dlg)
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None
     qtbot.waitUntil(lambda: len(dlg.files) == 1)
     with Image.open(dlg.files[0]) as im:
@@ -112,7 +112,7 @@ def test_scanning_from_the_window_shows_each_page_as_it_arrives(qtbot, workspace
         {"resolution": 75, "source": "adf", "mode": "gray", "pages": 3},
     )
     job.signals.progress.connect(lambda done, _total: seen.append(win.page_strip.count()))
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None and job.result == 3
     qtbot.waitUntil(lambda: win.page_strip.count() == 3)
     assert seen and seen[0] >= 1  # the first page was shown before the feeder was done
@@ -135,13 +135,13 @@ def test_a_part_scanned_again_takes_its_place_and_the_sheet_is_stitched_again(
     Image.fromarray(np.full((900, 1400, 3), 236, np.uint8)).save(wrong, dpi=(DPI, DPI))
     parts = [tiles[0], str(wrong), tiles[2], tiles[3]]
     job = win.run_drawing("HS-021", "Bản vẽ", parts, (2, 2))
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.result["verdict"] == "needs_rescan" and 1 in job.result["rescan_tiles"]
     qtbot.waitUntil(lambda: getattr(win, "sheet_dialog", None) is not None)
     first = win.sheet_dialog
     assert first.rescan_buttons  # the offer to scan that part again
     job = win.rescan_part("HS-021", "Bản vẽ", 1, first, file=tiles[1])
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None and job.result["verdict"] == "ok"
     comp = workspace.component("HS-021", "Bản vẽ")
     pages = workspace.pages(comp.id)
@@ -159,14 +159,14 @@ def test_one_page_scanned_again_takes_its_place(qtbot, workspace, sane_test_back
     win.refresh()
     win.select_code("HS-041")
     job = win.run_import("HS-041", "Giấy tờ", "document", tiles[:3])
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     comp = workspace.component("HS-041", "Giấy tờ")
     old = workspace.pages(comp.id)
     job = win.rescan_page(old[1].id, device="test:0")
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None
     now = workspace.pages(comp.id)
     assert len(now) == 3 and now[0].id == old[0].id and now[2].id == old[2].id
     assert now[1].id == job.result and now[1].id != old[1].id and now[1].position == 1
-    qtbot.waitUntil(lambda: not win.runner.busy())
+    qtbot.waitUntil(lambda: win.runner.settled())
     win.runner.shutdown()

@@ -74,14 +74,14 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
 
     # 2. the signed form brought on paper is imported; two parts are scanned from the feeder
     job = win.run_import(RECEIPT, FORM, "document", [str(page_png)])
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     for name, pages in ((BIRTH, 1), (ID_CARD, 2)):
         job = win.run_scan(
             RECEIPT, name, "test:0", {"resolution": 75, "source": "adf", "mode": "gray", "pages": pages}
         )
-        qtbot.waitUntil(job.done.is_set, timeout=60000)
+        qtbot.waitUntil(job.handled.is_set, timeout=60000)
         assert job.error is None
-    qtbot.waitUntil(lambda: not win.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: win.runner.settled(), timeout=30000)
     assert sorted(_cells(win.component_view, 0)) == sorted([FORM, BIRTH, ID_CARD])
     assert set(_cells(win.component_view, 3)) == {"Đã quét"}
     assert win.checklist.text() == "Đã đủ các thành phần hồ sơ theo thủ tục."
@@ -91,9 +91,9 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
 
     # 3. OCR in the background; what it could hardly read is flagged for the clerk
     job = win.process()
-    qtbot.waitUntil(job.done.is_set, timeout=180000)
+    qtbot.waitUntil(job.handled.is_set, timeout=180000)
     assert job.error is None, job.error
-    qtbot.waitUntil(lambda: not win.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: win.runner.settled(), timeout=30000)
     assert set(_cells(win.component_view, 3)) == {"Đã nhận dạng chữ"}
     if job.result:  # SANE's test pattern holds little text: its pages may be flagged
         assert f"{job.result} trang cần xem lại" in win.statusBar().currentMessage()
@@ -101,7 +101,7 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
         dlg = win.review_dialog
         while dlg.keep_button.isEnabled():
             dlg.keep_button.click()
-            qtbot.waitUntil(lambda: not win.runner.busy(), timeout=30000)
+            qtbot.waitUntil(lambda: win.runner.settled(), timeout=30000)
         assert dlg.heading.text() == "Hồ sơ này không còn trang nào cần xem lại."
         dlg.close()
     assert all("cần xem lại" not in c for c in _cells(win.component_view, 2))
@@ -127,7 +127,7 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
     job = win.sign()
     assert job is not None, (seen, win.sign_dialog.status.text())
     assert token.holder in seen["certificate"]
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None, job.error
     assert token.holder in seen["statement"] and "ký số" in seen["statement"]
     assert all(f"{n} (" in seen["statement"] for n in (FORM, BIRTH, ID_CARD))
@@ -138,9 +138,9 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
     assert outbox.table.rowCount() == 3
     outbox.close()
     job = win.upload()
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None, job.error
-    qtbot.waitUntil(lambda: not win.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: win.runner.settled(), timeout=30000)
     qtbot.waitUntil(lambda: set(_cells(win.component_view, 3)) == {"Đã gửi"}, timeout=30000)
     assert _cells(win.dossier_view, 4)[_cells(win.dossier_view, 0).index(RECEIPT)] == "Đã gửi"
     sent = sorted(p.name for p in delivered.rglob("*.pdf"))

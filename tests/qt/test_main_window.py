@@ -46,13 +46,13 @@ def test_import_then_ocr_run_as_jobs_and_update_the_view(qtbot, window, workspac
     window.refresh()
     window.select_code("HS-010")
     job = window.run_import("HS-010", "Đơn đề nghị", "document", [str(page_png)])
-    qtbot.waitUntil(job.done.is_set, timeout=30000)  # race-free: a job can finish before a signal wait
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)  # race-free: a job can finish before a signal wait
     assert job.result == 1 and job.error is None
     qtbot.waitUntil(lambda: _cells(window.component_view, 0) == ["Đơn đề nghị"])
     assert _cells(window.component_view, 2) == ["1"]
 
     job = window.process()
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None
     comp = workspace.component("HS-010", "Đơn đề nghị")
     assert comp.status == "processed"
@@ -67,7 +67,7 @@ def test_failed_job_reports_the_error_and_keeps_the_window(qtbot, window, worksp
     bad = tmp_path / "rỗng.png"
     bad.write_bytes(b"")
     job = window.run_import("HS-011", "Đơn", "document", [str(bad)])
-    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)
     assert "rỗng.png" in job.error
     qtbot.waitUntil(lambda: bool(shown))
     assert "rỗng.png" in shown[0]
@@ -96,7 +96,7 @@ def test_official_certifies_from_the_window_and_the_report_shows_both_signatures
     job = window.run_sign(
         "HS-020", official_token.module, official_token.pin, role="official", token_label=official_token.label
     )
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None
     art = workspace.latest_artifact(comp.id, "signed_pdf")
     assert (
@@ -105,7 +105,7 @@ def test_official_certifies_from_the_window_and_the_report_shows_both_signatures
     )
 
     job = window.verify_file(str(workspace.blobs.path(art.blob)))
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(lambda: getattr(window, "last_report_dialog", None) is not None)
     dialog = window.last_report_dialog
     table = dialog.table
@@ -125,13 +125,13 @@ def test_daily_upload_runs_once_a_day_from_the_configured_time(qtbot, workspace,
     assert win.maybe_daily_upload(datetime(2026, 11, 27, 16, 40)) is None  # not yet
     job = win.maybe_daily_upload(datetime(2026, 11, 27, 16, 50))
     assert job is not None
-    qtbot.waitUntil(job.done.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
-    qtbot.waitUntil(lambda: not win.runner.busy())
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
+    qtbot.waitUntil(lambda: win.runner.settled())
     assert win.maybe_daily_upload(datetime(2026, 11, 27, 18, 0)) is None  # once that day
     job = win.maybe_daily_upload(datetime(2026, 11, 28, 16, 46))
     assert job is not None
-    qtbot.waitUntil(job.done.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
-    qtbot.waitUntil(lambda: not win.runner.busy())
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
+    qtbot.waitUntil(lambda: win.runner.settled())
     win.close()
     assert not win.daily_timer.isActive()
 
@@ -143,8 +143,8 @@ def test_pause_button_toggles_the_upload_pause(qtbot, window):
     assert window.upload_pause.is_set()
     window.toggle_pause()
     assert not window.upload_pause.is_set()
-    qtbot.waitUntil(job.done.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
-    qtbot.waitUntil(lambda: not window.runner.busy())
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
+    qtbot.waitUntil(lambda: window.runner.settled())
     assert window.pause_button.isHidden()
 
 
@@ -168,11 +168,11 @@ def test_upload_all_tells_the_clerk_what_the_portal_refused(qtbot, workspace, tm
         shown = []
         monkeypatch.setattr(win, "_error", shown.append)
         job = win.upload()
-        qtbot.waitUntil(job.done.is_set, timeout=60000)
+        qtbot.waitUntil(job.handled.is_set, timeout=60000)
         qtbot.waitUntil(lambda: bool(shown))
         assert "TUCHOI-40" in shown[0] and "1" in win.statusBar().currentMessage()
         assert [e["dossier"] for e in portal.journal()] == ["HS-40"]
-        qtbot.waitUntil(lambda: not win.runner.busy())
+        qtbot.waitUntil(lambda: win.runner.settled())
     finally:
         portal.stop()
 
@@ -191,7 +191,7 @@ def test_signing_dialog_picks_the_certificate_and_tells_the_citizen_what_they_si
     dlg = SignDialog([("Đơn đề nghị", 2)], win)
     qtbot.addWidget(dlg)
     job = win.find_tokens(dlg)
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(lambda: bool(dlg.choices))
     holders = {c.holder: c for c in dlg.choices}
     assert token.holder in holders and token.citizen_id in holders[token.holder].id_text
@@ -220,7 +220,7 @@ def test_signing_dialog_picks_the_certificate_and_tells_the_citizen_what_they_si
     job = win.run_sign(
         "HS-030", choice.module, token.pin, token_label=choice.token_label, cert_label=choice.cert_label
     )
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None, (job.error, shown)
     assert workspace.component("HS-030", "Đơn đề nghị").status == "queued"
     win.runner.shutdown()
@@ -258,24 +258,24 @@ def test_clerk_turns_keeps_and_deletes_pages_from_the_strip(qtbot, window, works
     window.refresh()
     window.select_code("HS-060")
     job = window.run_import("HS-060", "Đơn", "document", [str(page_png), str(page_png)])
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     window.select_component("Đơn")
     window.show_pages()
     assert window.page_strip.count() == 2
     first = window.page_strip.item(0).data(Qt.ItemDataRole.UserRole)
     job = window.edit_page(first, "rotate_right")
-    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)
     page = next(p for p in workspace.pages(workspace.component("HS-060", "Đơn").id) if p.id == first)
     assert page.cleanup_dict["rotation_deg"] == 90
     with Image.open(pipeline.thumbnail_path(workspace, page)) as im:  # the preview turned too
         assert (im.width > im.height) != (page.width > page.height)
     job = window.edit_page(first, "keep_as_scanned")
-    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)
     page = next(p for p in workspace.pages(workspace.component("HS-060", "Đơn").id) if p.id == first)
     c = page.cleanup_dict
     assert c["rotation_deg"] == 0 and c["skew_deg"] == 0 and c["crop"] == [0, 0, page.width, page.height]
     job = window.edit_page(first, "delete")
-    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)
     qtbot.waitUntil(lambda: window.page_strip.count() == 1)
     assert len(workspace.pages(workspace.component("HS-060", "Đơn").id)) == 1
 
@@ -298,7 +298,7 @@ def test_new_dossier_takes_the_qr_gun_and_a_scan_of_the_receipt(qtbot, window, t
     other = NewDossierDialog(window)
     qtbot.addWidget(other)
     job = window.read_codes_into(other, str(receipt))
-    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)
     qtbot.waitUntil(lambda: other.code.text() == RECEIPT)
     assert other.applicant_id.text() == "001203012345"
 
@@ -321,7 +321,7 @@ def test_new_dossier_reads_the_card_held_up_to_the_camera(qtbot, window, tmp_pat
     camera = window.read_card_with_camera(dlg, sources=[clip])
     assert camera.parent() is dlg  # usable while the new-dossier dialog is modal
     camera.start_button.click()
-    qtbot.waitUntil(camera.job.done.is_set, timeout=30000)
+    qtbot.waitUntil(camera.job.handled.is_set, timeout=30000)
     qtbot.waitUntil(lambda: dlg.applicant_id.text() == "001203012345", timeout=5000)
     assert dlg.applicant_name.text() == "Nguyễn Thị Hồng Nhung" and "15/06/1990" in dlg.card_details.text()
     assert camera.result.frames == 5 and not camera.view.pixmap().isNull()  # the clerk saw the frames
@@ -341,7 +341,7 @@ def test_checklist_shows_what_the_dossier_still_lacks(qtbot, window, workspace, 
         and "Tờ khai đăng ký khai sinh" in window.checklist.text()
     )
     job = window.run_import("HS-070", "Giấy chứng sinh", "document", [str(page_png)])
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(lambda: "Giấy chứng sinh" not in window.checklist.text())
     assert "Tờ khai đăng ký khai sinh" in window.checklist.text()
     assert "Giấy chứng nhận kết hôn" not in window.checklist.text()  # optional
@@ -359,9 +359,9 @@ def test_after_a_crash_the_window_offers_to_resume_the_work_left_half_done(qtbot
     assert "Recognising text HS-080" in win.recovery_text.text()
     job = win.resume_work()
     assert win.recovery.isHidden()
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None and workspace.component("HS-080", "Đơn").status == "processed"
-    qtbot.waitUntil(lambda: not win.runner.busy())
+    qtbot.waitUntil(lambda: win.runner.settled())
     win.runner.shutdown()
     again = MainWindow(workspace, Settings())  # nothing left: no offer
     qtbot.addWidget(again)
@@ -375,13 +375,13 @@ def test_activity_shows_who_did_what_and_diagnostics_go_to_the_clipboard(qtbot, 
     window.refresh()
     window.select_code("HS-090")
     job = window.run_import("HS-090", "Đơn", "document", [str(page_png)])
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
-    qtbot.waitUntil(lambda: not window.runner.busy())
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
+    qtbot.waitUntil(lambda: window.runner.settled())
     dlg = window.show_diagnostics()
     actions = [dlg.audit.item(r, 2).text() for r in range(dlg.audit.rowCount())]
     assert "page.capture" in actions and "job.begin" in actions
     job = window.copy_diagnostics()
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(
         lambda: (
             "Tesseract" in QApplication.clipboard().text() or "tesseract" in QApplication.clipboard().text()
@@ -449,15 +449,15 @@ def test_dragging_a_page_in_the_strip_keeps_the_new_order(qtbot, window, workspa
     window.refresh()
     window.select_code("HS-095")
     job = window.run_import("HS-095", "Đơn", "document", [str(page_png)] * 3)
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
-    qtbot.waitUntil(lambda: not window.runner.busy())
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
+    qtbot.waitUntil(lambda: window.runner.settled())
     window.select_component("Đơn")
     window.show_pages()
     before = [window.page_strip.item(k).data(Qt.ItemDataRole.UserRole) for k in range(3)]
     assert window.page_strip.model().moveRow(
         QModelIndex(), 2, QModelIndex(), 0
     )  # the last page dragged first
-    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: window.runner.settled(), timeout=30000)
     after = [p.id for p in workspace.pages(workspace.component("HS-095", "Đơn").id)]
     assert after == [before[2], before[0], before[1]]
 
@@ -475,21 +475,21 @@ def test_one_stack_split_into_two_parts_and_merged_back(qtbot, window, workspace
     window.refresh()
     window.select_code("HS-096")
     job = window.run_import("HS-096", "Đơn", "document", [str(page_png)] * 4)
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     pages = workspace.pages(workspace.component("HS-096", "Đơn").id)
     job = window.split_at(pages[2].id, "Giấy chứng sinh")
-    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)
     assert job.error is None
     first = workspace.pages(workspace.component("HS-096", "Đơn").id)
     second = workspace.pages(workspace.component("HS-096", "Giấy chứng sinh").id)
     assert [p.id for p in first] == [pages[0].id, pages[1].id]
     assert [p.id for p in second] == [pages[2].id, pages[3].id] and [p.position for p in second] == [0, 1]
     job = window.merge("HS-096", "Giấy chứng sinh", "Đơn")
-    qtbot.waitUntil(job.done.is_set, timeout=30000)
+    qtbot.waitUntil(job.handled.is_set, timeout=30000)
     assert job.error is None
     assert [p.id for p in workspace.pages(workspace.component("HS-096", "Đơn").id)] == [p.id for p in pages]
     assert workspace.find_component("HS-096", "Giấy chứng sinh") is None
-    qtbot.waitUntil(lambda: not window.runner.busy())
+    qtbot.waitUntil(lambda: window.runner.settled())
 
 
 def test_clerk_checks_the_pages_ocr_could_hardly_read_and_the_blank_ones(qtbot, window, workspace, tmp_path):
@@ -509,9 +509,9 @@ def test_clerk_checks_the_pages_ocr_could_hardly_read_and_the_blank_ones(qtbot, 
     window.refresh()
     window.select_code("HS-080")
     job = window.run_import("HS-080", "Đơn", "document", [str(f) for f in files])
-    qtbot.waitUntil(job.done.is_set, timeout=60000)
+    qtbot.waitUntil(job.handled.is_set, timeout=60000)
     job = window.process()
-    qtbot.waitUntil(job.done.is_set, timeout=120000)
+    qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.result == 2 and "2 page(s) to check" in window.statusBar().currentMessage()
     window.select_component("Đơn")
     window.show_pages()
@@ -526,20 +526,20 @@ def test_clerk_checks_the_pages_ocr_could_hardly_read_and_the_blank_ones(qtbot, 
     shown = dlg.image.pixmap()
     assert shown.width() >= 600 and abs(shown.width() / shown.height() - 8.27 / 5.0) < 0.05  # large, whole
     dlg.right_button.click()  # a quarter turn: the same page comes back, turned
-    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: window.runner.settled(), timeout=30000)
     qtbot.waitUntil(lambda: dlg.image.pixmap().height() > dlg.image.pixmap().width(), timeout=10000)
     assert dlg.heading.text() == "Đơn, page 2 (2 to check)"
     assert workspace.page(dlg.current[1].page.id).cleanup_dict["rotation_deg"] % 180 == 90
     dlg.left_button.click()
-    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: window.runner.settled(), timeout=30000)
     qtbot.waitUntil(lambda: dlg.image.pixmap().width() > dlg.image.pixmap().height(), timeout=10000)
     dlg.skip_button.click()  # later: the blank one first
     assert dlg.heading.text() == "Đơn, page 3 (2 to check)" and "blank" in dlg.reason.text()
     dlg.delete_button.click()
     assert dlg.heading.text() == "Đơn, page 2 (1 to check)"
-    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: window.runner.settled(), timeout=30000)
     dlg.keep_button.click()
-    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: window.runner.settled(), timeout=30000)
     qtbot.waitUntil(lambda: dlg.heading.text() == "No page left to check in this dossier.", timeout=10000)
     assert not dlg.keep_button.isEnabled()
     comp = workspace.component("HS-080", "Đơn")
@@ -556,7 +556,7 @@ def test_keyboard_moves_between_the_parts_of_a_dossier(qtbot, window, workspace,
     window.select_code("HS-081")
     for name in ("Đơn", "Bản vẽ", "CCCD"):
         job = window.run_import("HS-081", name, "document", [str(page_png)])
-        qtbot.waitUntil(job.done.is_set, timeout=60000)
+        qtbot.waitUntil(job.handled.is_set, timeout=60000)
     names = [c.name for c, _n in window.components.rows]
     window.select_component(names[0])
     seen = []
