@@ -156,3 +156,22 @@ def test_the_installed_folder_passes_the_layout_check_the_windows_build_is_held_
     for needed in ("package PySide6", "package cv2", "package pyhanko", "package pkcs11", "package zxingcpp",
                    "file resources/procedures.json", "file tesseract/tessdata/vie.traineddata"):  # fmt: skip
         assert needed in lines
+
+
+def test_the_installed_copy_reads_a_large_format_scanners_compressed_tiff(installed, tmp_path):
+    """Codecs loaded on first use (imagecodecs') are in the bundle: LZW, JPEG and Deflate tiles."""
+    import tifffile
+
+    from tests.test_drawings import DPI, _sheet
+
+    sheet, _ = _sheet(seed=5)
+    for compression in ("lzw", "jpeg", "zlib"):
+        path = tmp_path / f"kho-lon-{compression}.tif"
+        tifffile.imwrite(
+            path, sheet, photometric="rgb", compression=compression, tile=(256, 256),
+            resolution=(DPI, DPI), resolutionunit="INCH",
+        )  # fmt: skip
+        out = tmp_path / f"{compression}.pdf"
+        proc = _run(installed, "stitch", str(path), "-o", str(out), "--json", home=tmp_path)
+        assert proc.returncode == 0, (compression, proc.stdout[-1500:], proc.stderr[-1500:])
+        assert json.loads(proc.stdout)["verdict"] == "ok" and out.stat().st_size > 1000
