@@ -175,3 +175,25 @@ def test_the_installed_copy_reads_a_large_format_scanners_compressed_tiff(instal
         proc = _run(installed, "stitch", str(path), "-o", str(out), "--json", home=tmp_path)
         assert proc.returncode == 0, (compression, proc.stdout[-1500:], proc.stderr[-1500:])
         assert json.loads(proc.stdout)["verdict"] == "ok" and out.stat().st_size > 1000
+
+
+def test_the_installed_copy_runs_a_dossier_from_a_scanned_pdf_and_reads_codes(installed, tmp_path, scan_pdf):
+    """The paths that load their libraries late: PDF pages rendered by PDFium, cleanup by OpenCV,
+    the workspace in SQLite, codes by zxing-cpp, the scan plan."""
+    from tests.test_codes import CCCD, _scan
+
+    def ok(*args):
+        proc = _run(installed, *args, home=tmp_path)
+        assert proc.returncode == 0, (args, proc.stdout[-1500:], proc.stderr[-1500:])
+        return json.loads(proc.stdout) if "--json" in args else proc.stdout
+
+    ok("dossier", "new", "HS-GOI")
+    ok("dossier", "add", "HS-GOI", str(scan_pdf), "--component", "Giấy phép")
+    assert ok("dossier", "process", "HS-GOI", "--jobs", "1", "--json")["processed"]
+    (part,) = ok("dossier", "show", "HS-GOI", "--json")["components"]
+    assert part["status"] == "processed" and part["pages"] == 1
+    card = tmp_path / "cccd.jpg"
+    card.write_bytes(_scan(200))
+    codes = ok("codes", str(card), "--json")["pages"][0]["codes"]
+    assert any(c.get("cccd", {}).get("id_number") == CCCD.split("|")[0] for c in codes)
+    assert len(ok("plan", "A1", "--bed", "A3", "--json")["tiles"]) == 6
