@@ -8,10 +8,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from common.atomic import write_text_atomic
 from common.errors import QT_TRANSLATE_NOOP, UserError
+from common.urls import protected
 
 LANGUAGES = ("vi", "en")
 SIGN_LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -79,11 +79,8 @@ class Settings:
             raise ValueError("ocr_page_timeout_s must be 1 or more")
         if min(self.upload_max_kbps, self.upload_max_file_mb, self.retention_days) < 0:
             raise ValueError("upload_max_kbps, upload_max_file_mb and retention_days cannot be negative")
-        if self.portal_url:
-            parts = urlsplit(self.portal_url)
-            local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost")
-            if parts.scheme != "https" and not local:
-                raise ValueError("portal_url must use https://")
+        if self.portal_url and not protected(self.portal_url):
+            raise ValueError("portal_url must use https://")
 
     @classmethod
     def from_dict(cls, data: dict, *, source: str = "") -> Settings:

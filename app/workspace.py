@@ -433,7 +433,7 @@ class Workspace:
             self.db["components"].update(
                 component_id, {"meta": json.dumps(meta, ensure_ascii=False), "updated_at": now_iso()}
             )
-        return Component(**self.db["components"].get(component_id))
+        return self.component_by_id(component_id)
 
     def set_component_status(self, component_id: int, status: str) -> None:
         with self._tx():
@@ -501,7 +501,7 @@ class Workspace:
                 "UPDATE components SET status = 'captured', updated_at = ? WHERE id = ?",
                 [now_iso(), component_id],
             )
-        return [Page(**self.db["pages"].get(i)) for i in ids]
+        return [self.page(i) for i in ids]
 
     def has_pages_from(self, source_prefix: str) -> bool:
         row = self.db.execute(
@@ -523,11 +523,11 @@ class Workspace:
             value = json.dumps(cleanup, ensure_ascii=False) if cleanup is not None else None
             self.db["pages"].update(page_id, {"cleanup": value})
             self._event("page.cleanup", str(page_id), {"cleanup": cleanup}, actor)
-        return Page(**self.db["pages"].get(page_id))
+        return self.page(page_id)
 
     def move_page(self, page_id: int, position: int, *, actor: str = "") -> Page:
         """Put a page at `position` (0-based) in its component; the others shift to make room."""
-        page = Page(**self.db["pages"].get(page_id))
+        page = self.page(page_id)
         with self._tx():
             order = [
                 r[0]
@@ -540,7 +540,7 @@ class Workspace:
             for n, pid in enumerate(order):
                 self.db.execute("UPDATE pages SET position = ? WHERE id = ?", [n, pid])
             self._event("page.move", str(page_id), {"position": position}, actor)
-        return Page(**self.db["pages"].get(page_id))
+        return self.page(page_id)
 
     def move_pages_to(self, page_ids: list[int], component_id: int, *, actor: str = "") -> None:
         """Move pages (in this order) to the end of another component of the same dossier; both
@@ -598,7 +598,7 @@ class Workspace:
     def delete_page(self, page_id: int, *, actor: str = "") -> None:
         """Take a page out of its component (its image stays in the store until nothing refers
         to it); the others close up their positions."""
-        page = Page(**self.db["pages"].get(page_id))
+        page = self.page(page_id)
         with self._tx():
             self.db.execute("DELETE FROM pages WHERE id = ?", [page_id])
             self.db.execute(
@@ -608,10 +608,10 @@ class Workspace:
             self._event("page.delete", str(page_id), {"blob": page.blob, "source": page.source}, actor)
 
     def rotate_page(self, page_id: int, degrees: int) -> Page:
-        page = Page(**self.db["pages"].get(page_id))
+        page = self.page(page_id)
         with self._tx():
             self.db["pages"].update(page_id, {"rotation": (page.rotation + degrees) % 360})
-        return Page(**self.db["pages"].get(page_id))
+        return self.page(page_id)
 
     # -- artifacts ------------------------------------------------------------------------------
     def add_artifact(

@@ -12,7 +12,6 @@ folder and requires the bundled Tesseract with its languages. Exit 0 when all ho
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -23,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from common.hashing import sha256_file  # SoHoa is installed in the build's virtualenv
+
+    return sha256_file(path)[0]
 
 
 def expected(windows: bool) -> list[str]:

@@ -185,11 +185,7 @@ def import_files(
     cancel: threading.Event | None = None,
 ) -> list[ImportedPage]:
     """Read every page of `paths` in order; progress counts files."""
-    pages: list[ImportedPage] = []
-    for done, path in enumerate(paths):
-        check_cancel(cancel)
-        pages.extend(iter_file_pages(path))
-        report(progress, done + 1, len(paths))
+    pages = list(iter_files_pages(paths, progress=progress, cancel=cancel))
     log.info("imported %d pages from %d files", len(pages), len(paths))
     return pages
 

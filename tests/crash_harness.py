@@ -16,7 +16,6 @@ portal's files exactly once (the QR ids of the pages the portal holds, read back
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -31,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import zxingcpp
 from PIL import Image, ImageDraw
+
+from common.hashing import sha256_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DPI = 150
@@ -83,11 +84,7 @@ def add_dossier(inputs: Path, n: int) -> dict[str, list[str]]:
 
 
 def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_file(path)[0]
 
 
 def check_consistency(home: Path, portal_root: Path, trust_pem: Path) -> list[str]:

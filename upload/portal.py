@@ -19,11 +19,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
 from common.errors import QT_TRANSLATE_NOOP
+from common.urls import protected
 from upload.errors import UploadError
 from upload.outbox import OutboxItem
 from upload.tus import DEFAULT_CHUNK, RateLimiter, TusClient, TusProtocolError
@@ -73,13 +74,9 @@ class PlainHttpRefused(PortalRefusedRun):
     )
 
 
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
-
-
 def require_tls(url: str) -> None:
     """TLS cannot be left out: plain http only to this machine (a local test portal)."""
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
+    if not protected(url):
         raise PlainHttpRefused(url=url)
 
 

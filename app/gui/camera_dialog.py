@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from app.gui.review_dialog import to_qimage
+from app.gui.images import to_qimage
 
 TIMEOUT_S = 60.0
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -18,18 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import pipeline
+from app.gui.images import to_qimage
 from app.workspace import Workspace
 
 PREVIEW_PX = 1400
-
-
-def to_qimage(arr: np.ndarray) -> QImage:
-    """A gray or RGB uint8 array as a QImage that owns a copy of the pixels."""
-    arr = np.ascontiguousarray(arr)
-    h, w = arr.shape[:2]
-    if arr.ndim == 2:
-        return QImage(arr.data, w, h, arr.strides[0], QImage.Format.Format_Grayscale8).copy()
-    return QImage(arr.data, w, h, arr.strides[0], QImage.Format.Format_RGB888).copy()
 
 
 class ReviewDialog(QDialog):

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.images import to_qimage
+
 TILE_PX = 512
 OVERVIEW_PX = 2048  # the overview's longer side
 CACHE_TILES = 128  # about 128 MB of colour tiles
@@ -63,7 +65,7 @@ class TileRenderer(QObject):
         doc = pdfium.PdfDocument(self.path)
         try:
             scale = OVERVIEW_PX / max(self.width_pt, self.height_pt)
-            return _qimage(doc[0].render(scale=scale, rev_byteorder=True).to_numpy())
+            return to_qimage(doc[0].render(scale=scale, rev_byteorder=True).to_numpy())
         finally:
             doc.close()
 
@@ -91,21 +93,10 @@ class TileRenderer(QObject):
                 ).to_numpy()  # colour: red seals stay red
                 with self._lock:
                     self._pending.discard(key)
-                self.tile_ready.emit(key, _qimage(pixels))
+                self.tile_ready.emit(key, to_qimage(pixels))
         finally:
             page.close()
             doc.close()
-
-
-def _qimage(pixels: np.ndarray) -> QImage:
-    """PDFium's RGBx (or gray) pixels as a QImage that owns its memory."""
-    pixels = np.ascontiguousarray(pixels)
-    h, w = pixels.shape[:2]
-    if pixels.ndim == 2:
-        return QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
-    channels = pixels.shape[2]
-    fmt = QImage.Format.Format_RGBX8888 if channels == 4 else QImage.Format.Format_RGB888
-    return QImage(pixels.data, w, h, w * channels, fmt).copy()
 
 
 class SheetItem(QGraphicsItem):
