@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test system system-test venv dev lint translations screenshots package lock stress clean
+.PHONY: run test system system-test system-package venv dev lint translations screenshots package lock stress clean
 
 run: system $(STAMP)
 	$(BIN)/sohoa
@@ -20,6 +20,9 @@ system:
 
 system-test:
 	@scripts/setup-system.sh test
+
+system-package:
+	@scripts/setup-system.sh package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +61,7 @@ screenshots: system-test $(DEVSTAMP)
 	$(if $(shell command -v xvfb-run),xvfb-run -a -s "-screen 0 1600x1000x24",QT_QPA_PLATFORM=offscreen) $(BIN)/python scripts/screenshots.py
 
 # The self-contained application folder (dist/app/sohoa) and dist/sohoa_VERSION_amd64.deb.
-package: system $(DEVSTAMP)
+package: system-package $(DEVSTAMP)
 	installer/build_linux.sh $(BIN)/python
 
 clean:

@@ -14,11 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# a Python extension module at the top of _internal (OpenCV's cv2 built by build_opencv.py):
+# cv2.abi3.so, _cffi_backend.cpython-311-x86_64-linux-gnu.so, cv2.pyd, x.cp311-win_amd64.pyd
+EXTENSION = re.compile(r"^([A-Za-z_]\w*)(?:(?:\.abi3|\.cpython-[\w-]+)\.so|(?:\.cp\d+-[\w-]+)?\.pyd)$")
 
 
 def _digest(path: Path) -> str:
@@ -46,8 +50,8 @@ def expected(windows: bool) -> list[str]:
 
 
 def summary(app: Path) -> list[str]:
-    """What is in the folder, platform-neutral: the packages and data folders under _internal, and
-    the resources and Tesseract data files (not the platform's own libraries)."""
+    """What is in the folder, platform-neutral: the packages, extension modules and data folders
+    under _internal, and the resources and Tesseract data files (not the platform's own libraries)."""
     internal = app / "_internal"
     lines = []
     for entry in sorted(internal.iterdir(), key=lambda p: p.name.lower()):
@@ -57,6 +61,8 @@ def summary(app: Path) -> list[str]:
             and entry.name != "python3.11"
         ):
             lines.append(f"package {entry.name}")
+        elif entry.is_file() and (m := EXTENSION.match(entry.name)):
+            lines.append(f"module {m.group(1)}")
     for sub in ("resources", "tesseract/tessdata"):
         for path in sorted((internal / sub).rglob("*")):
             if path.is_file():

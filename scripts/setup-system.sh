@@ -2,7 +2,8 @@
 # Install the system packages SoHoa needs, if missing. Debian/Ubuntu: apt-get (as root, or with sudo).
 # Elsewhere, or without the rights to install, it says exactly what is missing and exits non-zero.
 #   scripts/setup-system.sh run    what the app needs
-#   scripts/setup-system.sh test   plus what the test suite needs
+#   scripts/setup-system.sh package  plus what `make package` builds with (OpenCV from source)
+#   scripts/setup-system.sh test   plus what the test suite needs (it builds the package too)
 set -u
 mode=${1:-run}
 
@@ -32,6 +33,16 @@ need=(
   "libxcb-xkb1:/usr/lib/*/libxcb-xkb.so.1"
   "libxcb-randr0:/usr/lib/*/libxcb-randr.so.0"
 )
+if [ "$mode" = package ] || [ "$mode" = test ]; then
+  need+=(
+    # installer/build_opencv.py: CMake, a C++ compiler, NASM for libjpeg-turbo's SIMD, V4L2 headers
+    "cmake:/usr/bin/cmake"
+    "g++:/usr/bin/g++"
+    "make:/usr/bin/make"
+    "nasm:/usr/bin/nasm"
+    "linux-libc-dev:/usr/include/linux/videodev2.h"
+  )
+fi
 if [ "$mode" = test ]; then
   need+=(
     "poppler-utils:/usr/bin/pdftotext"
