@@ -36,7 +36,7 @@ def installed(tmp_path_factory) -> Path:
         env=env,
         check=True,
         capture_output=True,
-        timeout=1500,
+        timeout=3600,  # the first build compiles OpenCV (about 12 minutes on two cores)
     )
     (deb,) = (work / "dist").glob("sohoa_*_amd64.deb")
     root = work / "root"
@@ -153,7 +153,7 @@ def test_the_installed_folder_passes_the_layout_check_the_windows_build_is_held_
     )  # fmt: skip
     assert proc.returncode == 0 and "layout ok" in proc.stdout, proc.stdout + proc.stderr
     lines = summary.read_text(encoding="utf-8").splitlines()
-    for needed in ("package PySide6", "package cv2", "package pyhanko", "package pkcs11", "package zxingcpp",
+    for needed in ("package PySide6", "module cv2", "package pyhanko", "package pkcs11", "package zxingcpp",
                    "file resources/procedures.json", "file tesseract/tessdata/vie.traineddata"):  # fmt: skip
         assert needed in lines
 
@@ -197,3 +197,68 @@ def test_the_installed_copy_runs_a_dossier_from_a_scanned_pdf_and_reads_codes(in
     codes = ok("codes", str(card), "--json")["pages"][0]["codes"]
     assert any(c.get("cccd", {}).get("id_number") == CCCD.split("|")[0] for c in codes)
     assert len(ok("plan", "A1", "--bed", "A3", "--json")["tiles"]) == 6
+
+
+def test_the_installed_opencv_is_the_slim_build_without_ffmpeg_and_shared_libraries_are_kept_once(installed):
+    internal = installed / "opt" / "sohoa" / "_internal"
+    assert (internal / "cv2.abi3.so").is_file() and not (internal / "cv2").exists()
+    assert (internal / "licenses" / "opencv" / "opencv-LICENSE.txt").is_file()
+    names = [p.name for p in internal.rglob("*")]
+    assert not [n for n in names if n.startswith(("libavcodec", "libavformat", "libopenblas"))]
+    # Tesseract's copy of OpenSSL is a link to Python's, and it still loads through it
+    linked = internal / "tesseract" / "lib" / "libcrypto.so.3"
+    assert linked.is_symlink() and linked.resolve() == (internal / "libcrypto.so.3").resolve()
+
+
+def test_the_installed_copy_stitches_tiles_and_reads_a_card_from_a_camera_clip(installed, tmp_path):
+    """OpenCV as built for the package: SIFT matching, the fit and warps of stitching; a video file
+    read without FFmpeg (OpenCV's own MJPEG reader) by the camera path."""
+    from PIL import Image
+
+    from tests.test_camera import _card, _clip, _frame
+    from tests.test_drawings import DPI, _scan, _sheet
+
+    sheet, _ = _sheet(seed=4)
+    tiles, _ = _scan(sheet, seed=11)
+    paths = []
+    for n, tile in enumerate(tiles):
+        paths.append(str(tmp_path / f"manh-{n + 1}.png"))
+        Image.fromarray(tile).save(paths[-1], dpi=(DPI, DPI))
+    out = tmp_path / "ban-ve.pdf"
+    proc = _run(installed, "stitch", *paths, "-o", str(out), "--grid", "2x2", "--json", home=tmp_path)
+    assert proc.returncode == 0, (proc.stdout[-1500:], proc.stderr[-1500:])
+    data = json.loads(proc.stdout)
+    assert data["verdict"] == "ok" and all(t["placed"] for t in data["tiles"]), data
+    assert data["sheet"]["kind"] == "mrc" and out.stat().st_size > 1000
+
+    import numpy as np
+
+    clip = _clip(tmp_path / "cam.avi", [_frame(_card(), 0, 0, 0, np.random.default_rng(3))] * 2)
+    proc = _run(installed, "codes", "--camera", clip, "--timeout", "20", "--json", home=tmp_path)
+    assert proc.returncode == 0, (proc.stdout[-1500:], proc.stderr[-1500:])
+    assert json.loads(proc.stdout)["cccd"]["id_number"] == "001203012345"
+
+
+def test_identical_files_in_the_folder_become_links_to_one_copy(tmp_path):
+    sys.path.insert(0, str(ROOT / "installer"))
+    try:
+        from link_duplicates import link_duplicates
+    finally:
+        sys.path.remove(str(ROOT / "installer"))
+    app = tmp_path / "app"
+    (app / "_internal" / "tesseract" / "lib").mkdir(parents=True)
+    big, other = os.urandom(100_000), os.urandom(100_000)
+    (app / "_internal" / "libcrypto.so.3").write_bytes(big)
+    (app / "_internal" / "tesseract" / "lib" / "libcrypto.so.3").write_bytes(big)
+    (app / "_internal" / "tesseract" / "lib" / "libother.so").write_bytes(other)
+    (app / "_internal" / "a.txt").write_bytes(b"small")
+    (app / "_internal" / "tesseract" / "b.txt").write_bytes(b"small")
+    tool = app / "_internal" / "tesseract" / "tool"
+    tool.write_bytes(big)
+    tool.chmod(0o755)
+    assert link_duplicates(app) == (1, 100_000)
+    linked = app / "_internal" / "tesseract" / "lib" / "libcrypto.so.3"
+    assert linked.is_symlink() and os.readlink(linked) == "../../libcrypto.so.3" and linked.read_bytes() == big
+    # different content, small files and an executable (the kept copy is not) stay files
+    assert not any(p.is_symlink() for p in app.rglob("*") if p != linked)
+    assert tool.read_bytes() == big and os.access(tool, os.X_OK)
