@@ -37,7 +37,11 @@ def resolve(target: str, constraints: Path | None = None) -> list[dict]:
 def write(path: Path, items: list[dict], what: str) -> None:
     import platform
 
-    lines = [HEADER.format(py=platform.python_version(), platform=f"{sys.platform} {platform.machine()}", what=what)]
+    lines = [
+        HEADER.format(
+            py=platform.python_version(), platform=f"{sys.platform} {platform.machine()}", what=what
+        )
+    ]
     for item in sorted(items, key=lambda i: i["metadata"]["name"].lower()):
         name, version = item["metadata"]["name"], item["metadata"]["version"]
         digest = item["download_info"].get("archive_info", {}).get("hashes", {}).get("sha256")

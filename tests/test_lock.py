@@ -56,6 +56,6 @@ def test_the_package_builds_opencv_from_the_locked_release():
     spec = importlib.util.spec_from_file_location("build_opencv", ROOT / "installer" / "build_opencv.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.VERSION == _pins("requirements.lock")["opencv-python-headless"]
+    assert _pins("requirements.lock")["opencv-python-headless"] == module.VERSION
     assert module.SDIST_URL.endswith(f"opencv_python_headless-{module.VERSION}.tar.gz")
     assert module.locked_version() == module.VERSION

@@ -258,7 +258,9 @@ def test_identical_files_in_the_folder_become_links_to_one_copy(tmp_path):
     tool.chmod(0o755)
     assert link_duplicates(app) == (1, 100_000)
     linked = app / "_internal" / "tesseract" / "lib" / "libcrypto.so.3"
-    assert linked.is_symlink() and os.readlink(linked) == "../../libcrypto.so.3" and linked.read_bytes() == big
+    assert (
+        linked.is_symlink() and os.readlink(linked) == "../../libcrypto.so.3" and linked.read_bytes() == big
+    )
     # different content, small files and an executable (the kept copy is not) stay files
     assert not any(p.is_symlink() for p in app.rglob("*") if p != linked)
     assert tool.read_bytes() == big and os.access(tool, os.X_OK)
