@@ -123,6 +123,7 @@ class CameraDialog(QDialog):
         """Closing stops the camera: the job is cancelled and waited for (a frame at most)."""
         if self.job is not None and not self.job.done.is_set():
             self.job.cancel_event.set()
-            self.job.done.wait(5)
+            if self.job.began.is_set():
+                self.job.done.wait(5)
         self.timer.stop()
         super().done(result)

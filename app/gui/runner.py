@@ -36,12 +36,14 @@ class Job(QRunnable):
         self.fn = fn
         self.cancel_event = threading.Event()
         self.signals = JobSignals()
+        self.began = threading.Event()  # a worker has taken the job
         self.done = threading.Event()  # the work has ended (set on the worker thread)
         self.handled = threading.Event()  # ... and every slot of its last signal has run
         self.result = None  # what fn returned, or
         self.error: str | None = None  # the message shown for a failure (set before `done`)
 
     def run(self) -> None:
+        self.began.set()
         self.signals.started.emit()
         try:
             result = self.fn(self.signals.progress.emit, self.cancel_event)
@@ -79,8 +81,18 @@ class JobRunner(QObject):
         job.signals.finished.connect(lambda *_: self._forget(job))
         job.signals.failed.connect(lambda *_: self._forget(job))
         job.signals.cancelled.connect(lambda *_: self._forget(job))
-        self.pool.start(job)
+        # The job goes to a worker once control is back in the event loop: the caller connects its
+        # own slots after this returns, and a quick job (or a slow one while this thread waits for
+        # the GIL) could otherwise signal its end before they are connected, and go unheard.
+        QTimer.singleShot(0, self, lambda: self._launch(job))
         return job
+
+    def _launch(self, job: Job) -> None:
+        if job.cancel_event.is_set():  # cancelled before it began: no worker, just the ending
+            job.done.set()
+            job.signals.cancelled.emit()
+            return
+        self.pool.start(job)
 
     def _forget(self, job: Job) -> None:
         # after every other slot of the job's last signal has run (they were connected later)
