@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
@@ -697,15 +699,12 @@ class MainWindow(QMainWindow):
                     pipeline.process_component(ws, comp, settings, progress=progress, cancel=cancel)
                 return sum(len(pipeline.flagged_pages(ws, c)) for c in ws.components(code))
 
-        job = self._start(self.tr("Recognising text"), work)
-        job.signals.finished.connect(self._say_pages_to_check)
-        return job
+        return self._start(self.tr("Recognising text"), work, done_text=self._pages_to_check_text)
 
-    def _say_pages_to_check(self, count: int) -> None:
-        if count:
-            self.statusBar().showMessage(
-                self.tr("Text recognised. {n} page(s) to check: Ctrl+E").replace("{n}", str(count))
-            )
+    def _pages_to_check_text(self, count: int) -> str | None:
+        if not count:
+            return None
+        return self.tr("Text recognised. {n} page(s) to check: Ctrl+E").replace("{n}", str(count))
 
     def sign(self) -> Job | None:
         """Choose the certificate, show the signer what they sign, take the PIN, sign as a job."""
@@ -1037,7 +1036,9 @@ class MainWindow(QMainWindow):
         self.recovery.hide()
 
     # -- jobs ------------------------------------------------------------------------------------
-    def _start(self, label: str, fn) -> Job:
+    def _start(self, label: str, fn, done_text: Callable[[Any], str | None] | None = None) -> Job:
+        """`fn` as a job, recorded in the workspace, with the progress bar and the status line;
+        `done_text(result)` is what the status line says once it has ended (else "LABEL: done")."""
         self._job_ids += 1
         jid = f"{datetime.now().isoformat(timespec='seconds')}-{self._job_ids}"
         subject = f"{label} {self.current_code() or ''}".strip()
@@ -1061,7 +1062,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(label + "...")
         started = time.monotonic()
         job.signals.progress.connect(lambda done, total: self._on_progress(done, total, label, started))
-        job.signals.finished.connect(lambda result: self._job_ended(label, None))
+        job.signals.finished.connect(
+            lambda result: self._job_ended(label, None, done_text(result) if done_text else None)
+        )
         job.signals.failed.connect(lambda text: self._job_ended(label, text))
         job.signals.cancelled.connect(lambda: self._job_ended(label, self.tr("Cancelled.")))
         return job
@@ -1082,7 +1085,7 @@ class MainWindow(QMainWindow):
             return self.tr("less than a minute left")
         return self.tr("about {n} min left").replace("{n}", str(round(seconds / 60)))
 
-    def _job_ended(self, label: str, error: str | None) -> None:
+    def _job_ended(self, label: str, error: str | None, done: str | None = None) -> None:
         if not self.runner.busy():
             self.progress.hide()
             self.cancel_button.hide()
@@ -1092,6 +1095,8 @@ class MainWindow(QMainWindow):
         if error:
             self.statusBar().showMessage(f"{label}: {error}")
             QTimer.singleShot(0, lambda: self._error(error))
+        elif done:  # one place writes the line a job leaves, so no other slot's order can hide it
+            self.statusBar().showMessage(done)
         else:
             self.statusBar().showMessage(label + ": " + self.tr("done"), 8000)
 
