@@ -31,6 +31,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
+from common.hashing import sha256_file  # SoHoa is installed in the build's virtualenv
+
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "5.0.0.93"  # the opencv-python-headless release; must be the one in requirements.lock
 SDIST = f"opencv_python_headless-{VERSION}.tar.gz"
@@ -145,14 +147,11 @@ def fetch(cache: Path) -> Path:
         with urllib.request.urlopen(SDIST_URL, timeout=120) as response, open(part, "wb") as out:
             shutil.copyfileobj(response, out, 1 << 20)
         os.replace(part, path)
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != SDIST_SHA256:
+    digest = sha256_file(path)[0]
+    if digest != SDIST_SHA256:
         if not given:
             path.unlink()
-        raise SystemExit(f"{path}: SHA-256 {digest.hexdigest()}, expected {SDIST_SHA256}")
+        raise SystemExit(f"{path}: SHA-256 {digest}, expected {SDIST_SHA256}")
     return path
 
 
@@ -282,11 +281,8 @@ def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    for tool in ("cmake",):
-        if shutil.which(tool) is None:
-            raise SystemExit(
-                f"build_opencv: {tool} is not installed (Debian: apt install cmake g++ make nasm)"
-            )
+    if shutil.which("cmake") is None:
+        raise SystemExit("build_opencv: cmake is not installed (Debian: apt install cmake g++ make nasm)")
     print(build(Path(sys.argv[1]).resolve()))
     return 0
 

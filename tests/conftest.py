@@ -19,6 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SOHOA = [sys.executable, "-m", "app"]
 
 
+def installer_script(name: str):
+    """One of installer/'s scripts (not a package) loaded as a module, for its functions."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "installer" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def sohoa_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "workspace"

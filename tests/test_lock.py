@@ -7,7 +7,7 @@ from importlib import metadata
 
 from packaging.requirements import Requirement
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, installer_script
 
 
 def _pins(name: str) -> dict[str, str]:
@@ -51,11 +51,7 @@ def test_every_package_the_app_and_the_tests_use_is_pinned_at_the_version_instal
 def test_the_package_builds_opencv_from_the_locked_release():
     """installer/build_opencv.py builds OpenCV for the package from source: the same release as the
     wheel the tests run with, or the package would ship code the suite never ran."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_opencv", ROOT / "installer" / "build_opencv.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = installer_script("build_opencv")
     assert _pins("requirements.lock")["opencv-python-headless"] == module.VERSION
     assert module.SDIST_URL.endswith(f"opencv_python_headless-{module.VERSION}.tar.gz")
     assert module.locked_version() == module.VERSION

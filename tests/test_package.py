@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, installer_script
 from tests.fixtures import save_png, vietnamese_page
 
 pytestmark = pytest.mark.slow
@@ -240,11 +240,7 @@ def test_the_installed_copy_stitches_tiles_and_reads_a_card_from_a_camera_clip(i
 
 
 def test_identical_files_in_the_folder_become_links_to_one_copy(tmp_path):
-    sys.path.insert(0, str(ROOT / "installer"))
-    try:
-        from link_duplicates import link_duplicates
-    finally:
-        sys.path.remove(str(ROOT / "installer"))
+    link_duplicates = installer_script("link_duplicates").link_duplicates
     app = tmp_path / "app"
     (app / "_internal" / "tesseract" / "lib").mkdir(parents=True)
     big, other = os.urandom(100_000), os.urandom(100_000)
