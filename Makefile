@@ -5,15 +5,27 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test system system-test system-package venv dev lint translations screenshots package lock stress clean
+.PHONY: run test test-fast system system-test system-package venv dev lint translations screenshots package lock stress clean
 
 run: system $(STAMP)
 	$(BIN)/sohoa
 
+# Tests run on every core (pytest-xdist), a test file to a worker; the slowest are listed at the end.
+# TEST_JOBS=1 runs them one after another.
+TEST_JOBS ?= auto
+PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile --durations=15
+
 test: system-test $(DEVSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The fast tier: everything but the tests marked slow (the package build, the crash harness, the bad
+# inputs corpus, the installed wheel). Run it while working; `make test` before a commit lands.
+test-fast: system-test $(DEVSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 system:
 	@scripts/setup-system.sh run

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.config import Settings, admin_config_paths
 from app.paths import resources_dir
-from signing.modules import discover_modules, platform_key
+from signing.modules import discover_modules
 from signing.pades import SignOptions
 
 
@@ -47,17 +47,13 @@ def registered_folders() -> list[str]:
 
 def module_catalog(extra_folders: Sequence[str] | None = None) -> dict:
     """The bundled catalogue of token drivers; `extra_folders` (default: the registered ones) are
-    searched first for the drivers it names."""
+    searched first, before every usual folder, for the drivers it names."""
     path = resources_dir() / "pkcs11_modules.json"
     try:
         catalog = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         catalog = {}
-    extra = registered_folders() if extra_folders is None else list(extra_folders)
-    if extra:
-        folders = catalog.setdefault("folders", {})
-        key = platform_key()
-        folders[key] = [*extra, *[f for f in folders.get(key, []) if f not in extra]]
+    catalog["registered"] = registered_folders() if extra_folders is None else list(extra_folders)
     return catalog
 
 

@@ -9,7 +9,7 @@ OpenBLAS) beside the PyPI wheel the virtualenv runs, on the work OpenCV does for
 
 Each run is a fresh process; the built module is put first on PYTHONPATH. Figures are medians.
 
-    .venv/bin/python bench/opencv.py [--module build/opencv/KEY/cv2.abi3.so] [--repeat 3]
+    .venv/bin/python bench/opencv.py [--module ~/.cache/sohoa/opencv/KEY/cv2.abi3.so] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def stitch(module: Path | None, case: Path, out: Path) -> tuple[float, dict]:
 
 def built_module() -> Path:
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "installer" / "build_opencv.py"), str(ROOT / "build" / "opencv")],
+        [sys.executable, str(ROOT / "installer" / "build_opencv.py")],
         capture_output=True,
         text=True,
     )

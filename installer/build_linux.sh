@@ -3,8 +3,9 @@
 #   installer/build_linux.sh PYTHON    (the virtualenv's python, with SoHoa and PyInstaller installed)
 # Writes dist/app/sohoa/ and dist/sohoa_VERSION_amd64.deb (SOHOA_BUILD_DIR and SOHOA_DIST_DIR move
 # build/ and dist/). SOHOA_DEB_COMPRESSION: xz (default), zstd, gzip. OpenCV is built from source
-# with only the modules SoHoa uses (installer/build_opencv.py), once, into SOHOA_OPENCV_CACHE
-# (build/opencv); SOHOA_OPENCV=wheel bundles the virtualenv's PyPI wheel instead (150 MB more).
+# with only the modules SoHoa uses (installer/build_opencv.py), once per machine, into the user's
+# cache folder (~/.cache/sohoa/opencv, or SOHOA_OPENCV_CACHE); SOHOA_OPENCV=wheel bundles the
+# virtualenv's PyPI wheel instead (150 MB more).
 set -euo pipefail
 python=${1:-.venv/bin/python}
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ dist=${SOHOA_DIST_DIR:-dist}
 "$python" installer/bundle_tesseract.py "$build/tesseract"
 opencv=${SOHOA_OPENCV:-}
 if [ -z "$opencv" ]; then
-  opencv=$("$python" installer/build_opencv.py "${SOHOA_OPENCV_CACHE:-build/opencv}" | tail -n 1)
+  opencv=$("$python" installer/build_opencv.py | tail -n 1)
 fi
 SOHOA_OPENCV="$opencv" SOHOA_TESSERACT_DIR="$build/tesseract" "$python" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$dist/app" --workpath "$build/pyinstaller" installer/sohoa.spec

@@ -8,16 +8,19 @@ features (SIFT), flann and photo (inpainting). This builds exactly those, from t
 same release as the wheel in requirements.lock (PyPI's source archive of opencv-python-headless,
 checked by SHA-256), as one static Python module; linear algebra comes from OpenCV's own CLAPACK.
 
-    python installer/build_opencv.py CACHE_DIR
+    python installer/build_opencv.py [CACHE_DIR]
 
 prints the path of the built module (cv2.abi3.so, or cv2.pyd on Windows) on its last line. A build
-with the same inputs is reused from CACHE_DIR. Needs CMake and a C++ compiler (Linux: cmake, g++,
-make, nasm; Windows: see installer/README.md). SOHOA_OPENCV_SDIST names an already downloaded
-source archive, for a build machine without internet.
+with the same inputs (the source, the options, the Python version and platform, numpy's version) is
+reused from CACHE_DIR: by default the user's cache folder (~/.cache/sohoa/opencv on Linux), or
+SOHOA_OPENCV_CACHE, so that every checkout and virtualenv on the machine shares one build. Needs
+CMake and a C++ compiler (Linux: cmake, g++, make, nasm; Windows: see installer/README.md).
+SOHOA_OPENCV_SDIST names an already downloaded source archive, for a build machine without internet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -225,18 +228,56 @@ def build(cache: Path) -> Path:
             f"{VERSION}: set VERSION, SDIST_URL and SDIST_SHA256 to the locked release"
         )
     options = cmake_options(sys.executable)
-    key_text = json.dumps(
-        [SDIST_SHA256, LAYOUT, options, sys.version_info[:2], sysconfig.get_platform(), sys.executable],
-        sort_keys=True,
-    )
-    key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
-    done = cache / key
+    done = cache / build_key(options)
     name = "cv2.pyd" if WINDOWS else "cv2.abi3.so"
     if (done / name).exists():
         verify(done / name)
         return done / name
-    archive = fetch(cache)
     cache.mkdir(parents=True, exist_ok=True)
+    with build_lock(cache):
+        if (done / name).exists():  # another checkout built it while this one waited
+            verify(done / name)
+            return done / name
+        return _build(cache, options, done, name)
+
+
+def build_key(options: list[str]) -> str:
+    """What makes one build differ from another. Paths of this virtualenv (the interpreter, numpy's
+    headers) are left out, so that another checkout of the same release reuses the build; numpy's
+    version and the base interpreter stand for them."""
+    import numpy
+
+    per_venv = ("-DPYTHON3_EXECUTABLE=", "-DPYTHON3_NUMPY_INCLUDE_DIRS=")
+    kept = [o for o in options if not o.startswith(per_venv)]
+    key_text = json.dumps(
+        [SDIST_SHA256, LAYOUT, kept, sys.version_info[:2], sysconfig.get_platform(), numpy.__version__],
+        sort_keys=True,
+    )
+    return hashlib.sha256(key_text.encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def build_lock(cache: Path):
+    """One build at a time in a cache folder (two checkouts' test runs may ask at once)."""
+    with open(cache / ".lock", "a+b") as handle:
+        if not WINDOWS:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def default_cache() -> Path:
+    given = os.environ.get("SOHOA_OPENCV_CACHE")
+    if given:
+        return Path(given)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("sohoa", appauthor=False)) / "opencv"
+
+
+def _build(cache: Path, options: list[str], done: Path, name: str) -> Path:
+    archive = fetch(cache)
     with tempfile.TemporaryDirectory(prefix="opencv-", dir=cache) as tmp:
         work = Path(tmp)
         log = work / "build.log"
@@ -278,12 +319,13 @@ def build(cache: Path) -> Path:
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) > 2:
         print(__doc__, file=sys.stderr)
         return 2
     if shutil.which("cmake") is None:
         raise SystemExit("build_opencv: cmake is not installed (Debian: apt install cmake g++ make nasm)")
-    print(build(Path(sys.argv[1]).resolve()))
+    cache = Path(sys.argv[1]) if len(sys.argv) == 2 and sys.argv[1] else default_cache()
+    print(build(cache.resolve()))
     return 0
 
 

@@ -6,6 +6,10 @@ Writes requirements.lock (what the app and the application folder bundle) and re
 Python of .venv). `make run`, `make test` and `make package` install from them with
 --require-hashes, so a counter's build can be made again with the same files. An upgrade is
 running this script and committing the two files after `make test` passes.
+
+    python scripts/lock.py          resolve everything again (newest versions the ranges allow)
+    python scripts/lock.py --keep   keep every version already pinned; only what is new is resolved
+                                    (a dependency added without upgrading the rest)
 """
 
 from __future__ import annotations
@@ -52,8 +56,22 @@ def write(path: Path, items: list[dict], what: str) -> None:
     print(f"{path.name}: {len(items)} packages")
 
 
+def pinned(path: Path) -> str:
+    """The `name==version` lines of a lock file, as pip constraints."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return "".join(
+        line.split(" ", 1)[0] + "\n" for line in lines if "==" in line and not line.startswith("#")
+    )
+
+
 def main() -> int:
-    dev = resolve(".[dev]")
+    keep = "--keep" in sys.argv[1:]
+    with tempfile.TemporaryDirectory() as tmp:
+        current = None
+        if keep:
+            current = Path(tmp) / "current.txt"
+            current.write_text(pinned(ROOT / "requirements-dev.lock"), encoding="utf-8")
+        dev = resolve(".[dev]", current)
     write(ROOT / "requirements-dev.lock", dev, "(with its test and build tools)")
     with tempfile.TemporaryDirectory() as tmp:
         pins = Path(tmp) / "pins.txt"

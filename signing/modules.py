@@ -32,9 +32,13 @@ def _expand(folder: str) -> list[Path]:
 
 
 def discover_modules(catalog: dict, extra: list[str] | tuple[str, ...] = ()) -> list[ModuleCandidate]:
-    """Modules present on this machine: admin-given paths first, then the catalogue's known drivers.
+    """Modules present on this machine: admin-given paths first, then every known driver found in a
+    folder the installer registered (catalogue "registered": [folder, ...]), then the catalogue's
+    known drivers in its usual folders, in catalogue order.
 
     `catalog` has "folders": {platform: [folder, ...]} and "modules": [{"vendor", "files": {platform: [...]}}].
+    A registered folder wins over every usual folder: a CA's driver found there comes before another
+    driver (OpenSC, say) that the catalogue lists earlier.
     """
     key = platform_key()
     found: list[ModuleCandidate] = []
@@ -48,8 +52,13 @@ def discover_modules(catalog: dict, extra: list[str] | tuple[str, ...] = ()) -> 
 
     for item in extra:
         add("configured", Path(item))
+    modules = catalog.get("modules", [])
+    for folder in (p for f in catalog.get("registered", []) for p in _expand(f)):
+        for module in modules:
+            for name in module.get("files", {}).get(key, []):
+                add(module.get("vendor", "?"), folder / Path(name).name)
     folders = [p for f in catalog.get("folders", {}).get(key, []) for p in _expand(f)]
-    for module in catalog.get("modules", []):
+    for module in modules:
         for name in module.get("files", {}).get(key, []):
             if os.path.isabs(name):
                 add(module.get("vendor", "?"), Path(name))

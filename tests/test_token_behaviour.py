@@ -149,6 +149,34 @@ def test_a_driver_in_a_registered_folder_is_found_before_the_usual_places(tmp_pa
     assert all(m.path != str(drivers / "libsofthsm2.so") for m in discover_modules(module_catalog([])))
 
 
+def test_a_registered_folder_wins_over_a_driver_listed_earlier_in_the_usual_places(tmp_path):
+    """Whatever else the machine has installed (OpenSC in a standard folder, listed before the CA's
+    driver in the catalogue), a known driver in a registered folder comes first."""
+    from signing.modules import discover_modules, platform_key
+
+    usual, registered = tmp_path / "usr-lib", tmp_path / "Nhà cung cấp"
+    usual.mkdir()
+    registered.mkdir()
+    (usual / "opensc-pkcs11.so").write_bytes(b"\x7fELF opensc")
+    (usual / "ca-driver.so").write_bytes(b"\x7fELF the CA's, in the usual place")
+    (registered / "ca-driver.so").write_bytes(b"\x7fELF the CA's, where the installer found it")
+    key = platform_key()
+    catalog = {
+        "folders": {key: [str(usual)]},
+        "modules": [
+            {"vendor": "OpenSC", "files": {key: ["opensc-pkcs11.so"]}},
+            {"vendor": "Một CA", "files": {key: ["ca-driver.so"]}},
+        ],
+    }
+    plain = [(m.vendor, m.path) for m in discover_modules(catalog)]
+    assert plain == [("OpenSC", str(usual / "opensc-pkcs11.so")), ("Một CA", str(usual / "ca-driver.so"))]
+    found = [(m.vendor, m.path) for m in discover_modules({**catalog, "registered": [str(registered)]})]
+    assert found[0] == ("Một CA", str(registered / "ca-driver.so"))
+    assert found[1:] == plain
+    configured = discover_modules({**catalog, "registered": [str(registered)]}, [str(usual / "ca-driver.so")])
+    assert configured[0].vendor == "configured"  # an admin's own path still comes before everything
+
+
 def test_roots_pushed_by_it_staff_beside_the_machine_settings_are_trusted(
     token, scan_pdf, tmp_path, monkeypatch
 ):
