@@ -64,7 +64,7 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-# Refresh the .ts sources from the code, then compile the .qm catalogues shipped in resources/.
+# Refresh the .ts sources from the code, then compile the .qm catalogues shipped in app/resources/.
 translations: $(STAMP)
 	$(BIN)/python scripts/translations.py
 

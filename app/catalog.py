@@ -1,5 +1,5 @@
 """The procedure catalog: which dossier parts (thành phần hồ sơ) each procedure needs, so the window
-can show what is still missing. resources/procedures.json ships with SoHoa; an office's own
+can show what is still missing. app/resources/procedures.json ships with SoHoa; an office's own
 procedures.json in the workspace folder replaces it."""
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app import i18n
 from app.config import Settings, load_settings
 from app.i18n import translate
 from app.paths import workspace_dir
@@ -642,7 +643,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 # -- dossiers ---------------------------------------------------------------------------------
-def _dossier_dict(ws: Workspace, code: str) -> dict:
+def _dossier_dict(ws: Workspace, code: str, *, strict: bool = True) -> dict:
+    """The dossier as `dossier show --json` gives it. A catalogue that cannot be read fails the
+    command when `strict`, else is reported under `catalog_problem` (the dossier's own facts stand)."""
     from app.pipeline import flagged_pages
 
     d = ws.dossier(code)
@@ -668,15 +671,22 @@ def _dossier_dict(ws: Workspace, code: str) -> dict:
                 },
             }
         )
-    from app.catalog import find_procedure, load_catalog, missing_parts
+    from app.catalog import CatalogError, find_procedure, load_catalog, missing_parts
 
-    procedure = find_procedure(load_catalog(ws.root), d.procedure)
+    problem = {}
+    try:
+        procedure = find_procedure(load_catalog(ws.root), d.procedure)
+    except CatalogError as exc:
+        if strict:
+            raise
+        procedure, problem = None, {"catalog_problem": i18n.message(exc)}
     present = [c["name"] for c in comps if c["status"] != "empty"]
     return {
         **d.__dict__,
         "components": comps,
         "procedure_known": procedure is not None,
         "missing": [p.name for p in missing_parts(procedure, present)],
+        **problem,
     }
 
 
@@ -697,9 +707,12 @@ def cmd_dossier(args: argparse.Namespace) -> int:
             if not code:
                 raise UsageError(detail=translate("cli", "Give the dossier code."))
             d = ws.create_dossier(code, procedure=args.procedure, applicant_name=name, applicant_id=id_number)
+            shown = _dossier_dict(ws, d.code, strict=False)  # created: a broken catalogue only warns
+            if "catalog_problem" in shown:
+                print(f"sohoa: {shown['catalog_problem']}", file=sys.stderr)
             return _out(
                 args,
-                _dossier_dict(ws, d.code),
+                shown,
                 translate("cli", "Created dossier {code}").format(code=d.code),
             )
         if action == "add" and args.split:

@@ -1,4 +1,4 @@
-"""Translation from one catalogue, resources/translations/sohoa_<lang>.ts, compiled two ways.
+"""Translation from one catalogue, app/resources/translations/sohoa_<lang>.ts, compiled two ways.
 
 The GUI loads the Qt .qm (so widgets' own tr() calls are translated too); the command line reads the
 gettext .mo made from the same .ts, so that `sohoa sign` or `sohoa verify` never loads Qt (tens of MB

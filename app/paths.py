@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import sys
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
@@ -20,8 +20,7 @@ def workspace_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The resources folder: beside the packages in a checkout, inside the bundle when frozen."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The resources (translations, catalogues, trust roots, icons): package data of `app`, read the
+    same way from a checkout, an installed wheel and the application folder (PyInstaller keeps the
+    package's data beside it). SoHoa is never run from a zip, so this is a real folder."""
+    return Path(str(files("app") / "resources"))

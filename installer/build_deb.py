@@ -123,7 +123,7 @@ def build(app: Path, out_dir: Path) -> Path:
         shutil.copy2(HERE / "linux" / "sohoa.desktop", apps / "sohoa.desktop")
         icons = stage / "usr" / "share" / "icons" / "hicolor" / "scalable" / "apps"
         icons.mkdir(parents=True)
-        shutil.copy2(ROOT / "resources" / "icons" / "sohoa.svg", icons / "sohoa.svg")
+        shutil.copy2(ROOT / "app" / "resources" / "icons" / "sohoa.svg", icons / "sohoa.svg")
         doc = stage / "usr" / "share" / "doc" / "sohoa"
         doc.mkdir(parents=True)
         shutil.copy2(HERE / "linux" / "settings.json.example", doc / "settings.json.example")

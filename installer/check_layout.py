@@ -4,7 +4,7 @@ print its layout summary so the Windows build can be compared with the Linux one
 
     python installer/check_layout.py dist/app/sohoa [--summary FILE]
 
-Checks: the programs; every file of resources/ copied unchanged; Tesseract with vie, eng, osd and
+Checks: the programs; every file of app/resources/ copied unchanged; Tesseract with vie, eng, osd and
 its output configs; Qt's platform plug-in for the system; then runs `sohoa doctor --json` from the
 folder and requires the bundled Tesseract with its languages. Exit 0 when all hold.
 """
@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = ROOT / "app" / "resources"
 # a Python extension module at the top of _internal (OpenCV's cv2 built by build_opencv.py):
 # cv2.abi3.so, _cffi_backend.cpython-311-x86_64-linux-gnu.so, cv2.pyd, x.cp311-win_amd64.pyd
 EXTENSION = re.compile(r"^([A-Za-z_]\w*)(?:(?:\.abi3|\.cpython-[\w-]+)\.so|(?:\.cp\d+-[\w-]+)?\.pyd)$")
@@ -43,9 +44,9 @@ def expected(windows: bool) -> list[str]:
         if windows
         else f"{internal}/PySide6/Qt/plugins/platforms/libqxcb.so"
     ]
-    for path in sorted((ROOT / "resources").rglob("*")):
+    for path in sorted(RESOURCES.rglob("*")):
         if path.is_file():
-            paths.append(f"{internal}/resources/{path.relative_to(ROOT / 'resources').as_posix()}")
+            paths.append(f"{internal}/app/resources/{path.relative_to(RESOURCES).as_posix()}")
     return paths
 
 
@@ -63,7 +64,7 @@ def summary(app: Path) -> list[str]:
             lines.append(f"package {entry.name}")
         elif entry.is_file() and (m := EXTENSION.match(entry.name)):
             lines.append(f"module {m.group(1)}")
-    for sub in ("resources", "tesseract/tessdata"):
+    for sub in ("app/resources", "tesseract/tessdata"):
         for path in sorted((internal / sub).rglob("*")):
             if path.is_file():
                 lines.append(f"file {sub}/{path.relative_to(internal / sub).as_posix()}")
@@ -72,8 +73,8 @@ def summary(app: Path) -> list[str]:
 
 def check(app: Path, windows: bool) -> list[str]:
     problems = [f"missing {p}" for p in expected(windows) if not (app / p).exists()]
-    for path in sorted((ROOT / "resources").rglob("*")):
-        copy = app / "_internal" / "resources" / path.relative_to(ROOT / "resources")
+    for path in sorted(RESOURCES.rglob("*")):
+        copy = app / "_internal" / "app" / "resources" / path.relative_to(RESOURCES)
         if path.is_file() and copy.exists() and _digest(copy) != _digest(path):
             problems.append(f"differs from the checkout: {copy.relative_to(app)}")
     program = app / ("sohoa.exe" if windows else "sohoa")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""resources/icons/sohoa.ico (Windows programs and installer) from sohoa.svg, at the sizes Windows uses."""
+"""app/resources/icons/sohoa.ico (Windows programs and installer) from sohoa.svg, at the sizes Windows uses."""
 
 import io
 import os
@@ -17,7 +17,7 @@ def main() -> int:
     from PySide6.QtSvg import QSvgRenderer
 
     app = QGuiApplication(sys.argv[:1])  # noqa: F841 (Qt needs it to paint)
-    svg = QSvgRenderer(str(ROOT / "resources" / "icons" / "sohoa.svg"))
+    svg = QSvgRenderer(str(ROOT / "app" / "resources" / "icons" / "sohoa.svg"))
     image = QImage(256, 256, QImage.Format.Format_ARGB32)
     image.fill(0)
     painter = QPainter(image)
@@ -27,7 +27,7 @@ def main() -> int:
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buf, "PNG")
     big = Image.open(io.BytesIO(bytes(buf.data())))
-    out = ROOT / "resources" / "icons" / "sohoa.ico"
+    out = ROOT / "app" / "resources" / "icons" / "sohoa.ico"
     big.save(out, sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
     print(out)
     return 0

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Refresh resources/translations/*.ts from the code (pyside6-lupdate), then compile the .qm files."""
+"""Refresh app/resources/translations/*.ts from the code (pyside6-lupdate), then compile the .qm files."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def tool(name: str) -> str:
 
 def main() -> int:
     sources = sorted(str(p.relative_to(ROOT)) for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))
-    out_dir = ROOT / "resources" / "translations"
+    out_dir = ROOT / "app" / "resources" / "translations"
     out_dir.mkdir(parents=True, exist_ok=True)
     for lang in LANGUAGES:
         ts = out_dir / f"sohoa_{lang}.ts"

@@ -39,3 +39,9 @@ def test_an_offices_own_catalog_replaces_the_shipped_one_and_a_broken_one_says_s
         and "procedures.json" in proc.stderr
         and len(proc.stderr.strip().splitlines()) == 1
     )
+    # a dossier is still made with the catalogue broken: the command says so and does not fail
+    proc = run_sohoa("dossier", "new", "HS-103", "--procedure", PERMIT, "--json", check=False)
+    created = json.loads(proc.stdout)
+    assert proc.returncode == 0 and created["code"] == "HS-103" and "procedures.json" in proc.stderr
+    assert "procedures.json" in created["catalog_problem"] and created["procedure_known"] is False
+    assert run_sohoa("dossier", "list", "--json").returncode == 0

@@ -84,7 +84,7 @@ def test_the_package_declares_what_it_needs_and_installs_a_launcher_and_menu_ent
     internal = installed / "opt" / "sohoa" / "_internal"
     for lang in ("vie", "eng", "osd"):
         assert (internal / "tesseract" / "tessdata" / f"{lang}.traineddata").exists()
-    assert (internal / "resources" / "translations" / "sohoa_vi.qm").exists()
+    assert (internal / "app" / "resources" / "translations" / "sohoa_vi.qm").exists()
     assert not list(internal.glob("libstdc++*")) and not list(internal.glob("libX11*"))  # the machine's
 
 
@@ -154,7 +154,7 @@ def test_the_installed_folder_passes_the_layout_check_the_windows_build_is_held_
     assert proc.returncode == 0 and "layout ok" in proc.stdout, proc.stdout + proc.stderr
     lines = summary.read_text(encoding="utf-8").splitlines()
     for needed in ("package PySide6", "module cv2", "package pyhanko", "package pkcs11", "package zxingcpp",
-                   "file resources/procedures.json", "file tesseract/tessdata/vie.traineddata"):  # fmt: skip
+                   "file app/resources/procedures.json", "file tesseract/tessdata/vie.traineddata"):  # fmt: skip
         assert needed in lines
 
 

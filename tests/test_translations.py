@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-TS = ROOT / "resources" / "translations" / "sohoa_vi.ts"
+TS = ROOT / "app" / "resources" / "translations" / "sohoa_vi.ts"
 PACKAGES = ("app", "common", "scanner", "ocr", "signing", "upload")
 
 

@@ -24,7 +24,7 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir=..\..\dist
 OutputBaseFilename=sohoa-{#AppVersion}-setup
-SetupIconFile=..\..\resources\icons\sohoa.ico
+SetupIconFile=..\..\app\resources\icons\sohoa.ico
 UninstallDisplayIcon={app}\SoHoa.exe
 UninstallDisplayName=SoHoa {#AppVersion}
 Compression=lzma2/max
@@ -82,7 +82,7 @@ Filename: "{app}\SoHoa.exe"; Description: "{cm:LaunchProgram,SoHoa}"; Flags: now
 // Token drivers of Vietnamese CAs and token makers install into these folders. The ones present
 // now, and those given with /TOKENDIRS=dir1;dir2, are registered for SoHoa's driver discovery
 // (HKLM\SOFTWARE\SoHoa, Pkcs11Folders); the app also looks in System32 and its own list
-// (resources\pkcs11_modules.json).
+// (app\resources\pkcs11_modules.json).
 const
   KnownFolders = '{commonpf64}\VNPT-CA|{commonpf32}\VNPT-CA|{commonpf32}\Viettel-CA|{commonpf64}\Viettel-CA|' +
                  '{commonpf32}\BkavCA|{commonpf64}\BkavCA|{commonpf32}\FPT-CA|{commonpf64}\FPT-CA|' +
