@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app import i18n
 from app.config import Settings, load_settings
 from app.i18n import translate
 from app.paths import workspace_dir
@@ -131,7 +130,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     import threading
 
-    from app.scanning import saved_scanner
+    from app.pipeline import saved_scanner
     from scanner.sane import ScanProfile, find_device, scan
 
     settings, _ = _settings()
@@ -369,7 +368,7 @@ def _grid(text: str | None) -> tuple[int, int] | None:
 
 
 def cmd_stitch(args: argparse.Namespace) -> int:
-    from app.drawings import SHEET_FORMATS, stitch_drawing
+    from app.pipeline.drawings import SHEET_FORMATS, stitch_drawing
 
     out = Path(args.output)
     if out.suffix.lower() not in SHEET_FORMATS:
@@ -647,12 +646,18 @@ def _dossier_dict(ws: Workspace, code: str, *, strict: bool = True) -> dict:
     """The dossier as `dossier show --json` gives it. A catalogue that cannot be read fails the
     command when `strict`, else is reported under `catalog_problem` (the dossier's own facts stand)."""
     from app.pipeline import flagged_pages
+    from app.workspace import ArtifactKind
 
     d = ws.dossier(code)
     comps = []
     for c in ws.components(code):
         pages = ws.pages(c.id)
-        arts = {k: ws.latest_artifact(c.id, k) for k in ("ocr_pdf", "signed_pdf")}
+        # "ocr_pdf" names the part's own PDF as made (a drawing's stitched sheet too; also under
+        # "sheet_pdf" for a drawing), "signed_pdf" the last signed one
+        made = ws.made_pdf(c.id)
+        arts = {"ocr_pdf": made, "signed_pdf": ws.latest_artifact(c.id, ArtifactKind.SIGNED_PDF)}
+        if made is not None and made.kind == ArtifactKind.SHEET_PDF:
+            arts["sheet_pdf"] = made
         comps.append(
             {
                 "name": c.name,
@@ -671,22 +676,15 @@ def _dossier_dict(ws: Workspace, code: str, *, strict: bool = True) -> dict:
                 },
             }
         )
-    from app.catalog import CatalogError, find_procedure, load_catalog, missing_parts
+    from app.pipeline import checklist
 
-    problem = {}
-    try:
-        procedure = find_procedure(load_catalog(ws.root), d.procedure)
-    except CatalogError as exc:
-        if strict:
-            raise
-        procedure, problem = None, {"catalog_problem": i18n.message(exc)}
-    present = [c["name"] for c in comps if c["status"] != "empty"]
+    needs = checklist(ws, code, strict=strict)
     return {
         **d.__dict__,
         "components": comps,
-        "procedure_known": procedure is not None,
-        "missing": [p.name for p in missing_parts(procedure, present)],
-        **problem,
+        "procedure_known": needs.procedure_known,
+        "missing": [p.name for p in needs.missing],
+        **({"catalog_problem": needs.problem} if needs.problem else {}),
     }
 
 
@@ -772,7 +770,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
             for r in rows:
                 print(f"{r['code']}\t{r['status']}\t{r['applicant_name']}\t{r['procedure']}")
             return 0
-        comps = _selected_components(ws, args.code, args.component, action)
+        comps = _selected_components(ws, args.code, args.component, action, getattr(args, "role", "citizen"))
         if action == "process":
             if args.jobs is not None:
                 settings = Settings.from_dict({**settings.to_dict(), "ocr_jobs": args.jobs})
@@ -827,12 +825,15 @@ class NothingToDo(UsageError):
     template = QT_TRANSLATE_NOOP("cli", "Dossier {code} has no component waiting for this step ({step}).")
 
 
-def _selected_components(ws: Workspace, code: str, names: list[str] | None, action: str):
-    """The named components, or by default those waiting for `action` (captured for OCR, processed for signing)."""
+def _selected_components(
+    ws: Workspace, code: str, names: list[str] | None, action: str, role: str = "citizen"
+):
+    """The named components, or by default those due for `action` (app.pipeline.due decides)."""
+    from app.pipeline import due_for
+
     if names:
         return [ws.component(code, n) for n in names]
-    waiting = {"process": ("captured",), "sign": ("processed",)}[action]
-    comps = [c for c in ws.components(code) if c.status in waiting]
+    comps = due_for(ws, code, action, role=role)
     if not comps:
         raise NothingToDo(code=code, step=action)
     return comps
@@ -869,8 +870,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
                 if created
                 else translate("cli", "Already queued as item {id}").format(id=item_id),
             )
-        outbox = Outbox(ws.outbox_path)
-        try:
+        with Outbox(ws.outbox_path) as outbox:
             if args.outbox_command == "purge":
                 purged = pipeline.purge_expired(ws, settings, outbox)
                 return _out(
@@ -884,8 +884,6 @@ def cmd_outbox(args: argparse.Namespace) -> int:
                     args, {"ok": True, "requeued": n}, translate("cli", "{n} items queued again").format(n=n)
                 )
             items = [i.as_dict() for i in outbox.items()]
-        finally:
-            outbox.close()
     if args.json:
         _print_json(items)
         return 0

@@ -11,8 +11,7 @@ import time
 
 import pytest
 
-from app.blobstore import BlobStore
-from app.workspace import SCHEMA_VERSION, DossierExists, DossierNotFound, Workspace, WorkspaceNewer
+from app.workspace import SCHEMA_VERSION, BlobStore, DossierExists, DossierNotFound, Workspace, WorkspaceNewer
 from tests.conftest import ROOT
 
 
@@ -126,12 +125,15 @@ def test_retention_deletes_delivered_copies_and_records_it(tmp_path):
     for comp, content in ((sent, b"%PDF delivered"), (kept, b"%PDF waiting")):
         f = tmp_path / f"{comp.id}.pdf"
         f.write_bytes(content)
-        art = ws.add_artifact(comp.id, "signed_pdf", f, status="queued")
+        art = ws.add_artifact(comp.id, "signed_pdf", f, status="signed")
+        ws.set_component_status(comp.id, "queued")
         files[comp.id] = art.blob
     box = Outbox(ws.outbox_path)
     for comp in (sent, kept):
         box.enqueue(ws.blobs.path(files[comp.id]), dossier="HS-30", component=comp.name)
     box.confirm([1], {1: {"receipt_id": "BN-1"}})
+    pipeline.mark_sent(ws, "HS-30", sent.name, files[sent.id])
+    assert ws.component("HS-30", "Đơn").status == "uploaded"
     settings = Settings(retention_days=30)
     assert pipeline.purge_expired(ws, settings, box) == []  # confirmed today: kept for 30 days
     long_ago = (datetime.now(UTC) - timedelta(days=31)).isoformat()

@@ -120,6 +120,12 @@ class Outbox:
     def close(self) -> None:
         self.db.conn.close()
 
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def enqueue(
         self,
         path: str | os.PathLike[str],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -40,7 +39,7 @@ from app.config import Settings
 from app.gui.dialogs import ComponentDialog, NewDossierDialog
 from app.gui.models import ComponentModel, DossierModel
 from app.gui.runner import Job, JobRunner
-from app.scanning import scan_one_page
+from app.pipeline import scan_one_page
 from app.signsetup import known_modules, sign_options, trust_folders
 from app.workspace import Workspace
 from common.errors import UserError
@@ -228,40 +227,24 @@ class MainWindow(QMainWindow):
 
     def missing_parts(self, code: str | None) -> list:
         """The catalog's required parts for the dossier's procedure that it does not hold yet."""
-        from app.catalog import find_procedure, load_catalog, missing_parts
-
-        if not code:
-            return []
-        d = self.ws.dossier(code)
-        try:
-            procedure = find_procedure(load_catalog(self.ws.root), d.procedure)
-        except UserError:
-            return []
-        present = [c.name for c in self.ws.components(code) if c.status != "empty"]
-        return missing_parts(procedure, present)
+        return list(pipeline.checklist(self.ws, code).missing) if code else []
 
     def show_checklist(self) -> None:
         code = self.current_code()
         if not code:
             self.checklist.setText("")
             return
-        missing = self.missing_parts(code)
-        if missing:
+        needs = pipeline.checklist(self.ws, code)
+        if needs.missing:
             self.checklist.setStyleSheet("color: #b00020;")
             self.checklist.setText(
-                self.tr("Still missing: {parts}").replace("{parts}", "; ".join(p.name for p in missing))
+                self.tr("Still missing: {parts}").replace("{parts}", "; ".join(p.name for p in needs.missing))
             )
         else:
             self.checklist.setStyleSheet("color: #1b5e20;")
-            from app.catalog import find_procedure, load_catalog
-
-            try:
-                known = (
-                    find_procedure(load_catalog(self.ws.root), self.ws.dossier(code).procedure) is not None
-                )
-            except UserError:
-                known = False
-            self.checklist.setText(self.tr("Every part the procedure asks for is there.") if known else "")
+            self.checklist.setText(
+                self.tr("Every part the procedure asks for is there.") if needs.procedure_known else ""
+            )
 
     def refresh(self) -> None:
         code = self.current_code()
@@ -480,11 +463,8 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             with Workspace(root) as ws:
-                path = scan_one_page(settings, pipeline.work_dir(ws) / "scans", device=device, cancel=cancel)
+                path = scan_one_page(settings, ws.work_dir() / "scans", device=device, cancel=cancel)
                 new = pipeline.replace_page(ws, page_id, path)
-                comp = ws.db["components"].get(new.component_id)
-                if comp["status"] == "processed":
-                    ws.set_component_status(new.component_id, "captured")
             return new.id
 
         return self._start(self.tr("Scanning"), work)
@@ -501,12 +481,7 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             with Workspace(root) as ws:
-                comp = ws.component(code, name)
-                if comp.status in ("signed", "queued", "uploaded", "purged"):
-                    raise pipeline.PageLocked(name=comp.name)
-                ws.reorder_pages(comp.id, order)
-                if comp.status == "processed":
-                    ws.set_component_status(comp.id, "captured")
+                pipeline.reorder_pages(ws, code, name, order)
             return order
 
         return self._start(self.tr("Changing the page"), work)
@@ -602,7 +577,7 @@ class MainWindow(QMainWindow):
     def scan_part(self, dlg) -> Job:
         """One flatbed scan (the glass's size) from the configured scanner, handed to the dialog."""
         settings = self.settings
-        out_dir = pipeline.work_dir(self.ws) / "drawing-scans"
+        out_dir = self.ws.work_dir() / "drawing-scans"
         bed = dlg.bed.currentText()
 
         def work(progress, cancel):
@@ -640,7 +615,7 @@ class MainWindow(QMainWindow):
         comp = self.ws.find_component(code, name) if code and name else None
         if comp is None or comp.kind != "drawing":
             return None
-        art = self.ws.latest_artifact(comp.id, "ocr_pdf")
+        art = self.ws.made_pdf(comp.id)
         if art is None:
             return None
         dlg = SheetDialog(str(self.ws.blobs.path(art.blob)), comp.meta_dict.get("stitch"), self)
@@ -659,7 +634,7 @@ class MainWindow(QMainWindow):
             path = file
             if path is None:
                 with Workspace(root) as ws:
-                    out_dir = pipeline.work_dir(ws) / "drawing-scans"
+                    out_dir = ws.work_dir() / "drawing-scans"
                 path = str(scan_one_page(settings, out_dir, mode="color", cancel=cancel))
             with Workspace(root) as ws:
                 comp = ws.component(code, name)
@@ -714,11 +689,12 @@ class MainWindow(QMainWindow):
         if code is None:
             return None
         documents = []
-        for comp in self.ws.components(code):
-            if comp.status in ("processed", "queued"):
-                art = self.ws.latest_artifact(comp.id, "ocr_pdf")
-                pages = json.loads(art.meta).get("pages", 0) if art is not None and art.meta else 0
-                documents.append((comp.name, pages or len(self.ws.pages(comp.id))))
+        # what either role may sign (an official's list holds the citizen's); the job signs what is
+        # due for the role chosen in the dialog (app.pipeline.due)
+        for comp in pipeline.due_for(self.ws, code, "sign", role="official"):
+            art = self.ws.made_pdf(comp.id)
+            pages = art.meta_dict.get("pages", 0) if art is not None else 0
+            documents.append((comp.name, pages or len(self.ws.pages(comp.id))))
         if not documents:
             self._error(self.tr("Nothing to sign yet: process the dossier's components first."))
             return None
@@ -770,6 +746,7 @@ class MainWindow(QMainWindow):
     ) -> Job:
         root, settings = self.ws.root, self.settings
         secret = [pin]
+        nothing_due = self.tr("Nothing to sign yet: process the dossier's components first.")
 
         def work(progress, cancel):
             from signing import TokenSession
@@ -778,7 +755,9 @@ class MainWindow(QMainWindow):
                 with Workspace(root) as ws, TokenSession(module, token_label=token_label) as session:
                     session.login(secret[0] or None, pin_pad=session.info.protected_auth and not secret[0])
                     secret.clear()
-                    comps = [c for c in ws.components(code) if c.status in ("processed", "queued")]
+                    comps = pipeline.due_for(ws, code, "sign", role=role)
+                    if not comps:
+                        raise pipeline.PipelineError(detail=nothing_due)
                     options = sign_options(settings, role=role)
                     return len(
                         pipeline.sign_components(
@@ -842,11 +821,8 @@ class MainWindow(QMainWindow):
     def _outbox_items(self) -> list:
         from upload import Outbox
 
-        outbox = Outbox(self.ws.outbox_path)
-        try:
+        with Outbox(self.ws.outbox_path) as outbox:
             return outbox.items()
-        finally:
-            outbox.close()
 
     def show_outbox(self):
         """What waits to go up, what went, what the portal refused and why."""
@@ -858,11 +834,8 @@ class MainWindow(QMainWindow):
         def retry() -> None:
             from upload import Outbox
 
-            outbox = Outbox(self.ws.outbox_path)
-            try:
+            with Outbox(self.ws.outbox_path) as outbox:
                 outbox.requeue_failed()
-            finally:
-                outbox.close()
             dlg.show_items(self._outbox_items())
 
         def send() -> None:

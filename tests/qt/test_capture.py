@@ -56,7 +56,8 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     assert job.error is None and job.result["verdict"] == "ok"
     comp = workspace.component("HS-020", "Bản vẽ mặt bằng")
     assert comp.kind == "drawing" and comp.status == "processed"
-    assert workspace.latest_artifact(comp.id, "ocr_pdf") is not None
+    assert workspace.latest_artifact(comp.id, "sheet_pdf") is not None  # its own kind of file
+    assert workspace.latest_artifact(comp.id, "ocr_pdf") is None
     qtbot.waitUntil(lambda: not win.progress.isVisible())
     # the sheet opens in the viewer: tiles of the zoomed-in level arrive from the render thread
     qtbot.waitUntil(lambda: getattr(win, "sheet_dialog", None) is not None)
@@ -75,7 +76,7 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     stitch["rescan_tiles"] = [1]
     from app.gui.sheet_viewer import SheetDialog
 
-    art = workspace.latest_artifact(comp.id, "ocr_pdf")
+    art = workspace.latest_artifact(comp.id, "sheet_pdf")
     weak = SheetDialog(str(workspace.blobs.path(art.blob)), stitch, win)
     assert [(a, b) for a, b, _item in weak.weak] == [(0, 1)] and "2" in weak.note.text()
     weak.done(0)

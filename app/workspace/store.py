@@ -1,253 +1,35 @@
-"""The workspace: dossiers, components, pages and artifacts in SQLite (WAL), files in the blob store."""
+"""The workspace store: dossiers, parts, pages and files in SQLite (WAL), their bytes in the blob
+store. The only code in SoHoa that speaks SQL; every method is one transaction."""
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from pathlib import Path
 
 import sqlite_utils
 
-from app.blobstore import BlobStore
+from app.workspace import audit, schema
+from app.workspace.blobs import BlobStore
+from app.workspace.records import (
+    Artifact,
+    Component,
+    ComponentNotFound,
+    Dossier,
+    DossierExists,
+    DossierNotFound,
+    Page,
+    WorkspaceError,
+    WorkspaceNewer,
+    current_user,
+    now_iso,
+)
+from app.workspace.status import KINDS, ArtifactKind, DossierStatus, Status
 from common.atomic import write_text_atomic
-from common.errors import QT_TRANSLATE_NOOP, UserError
 from common.sqlite import connect, transaction
-
-KINDS = ("document", "drawing")
-
-
-class WorkspaceError(UserError):
-    context = "workspace"
-    template = QT_TRANSLATE_NOOP("workspace", "Workspace error: {detail}")
-    exit_code = 7
-
-
-class DossierNotFound(WorkspaceError):
-    template = QT_TRANSLATE_NOOP("workspace", "There is no dossier with code {code}.")
-
-
-class DossierExists(WorkspaceError):
-    template = QT_TRANSLATE_NOOP("workspace", "A dossier with code {code} already exists.")
-
-
-class ComponentNotFound(WorkspaceError):
-    template = QT_TRANSLATE_NOOP("workspace", "Dossier {code} has no component named {name}.")
-
-
-class WorkspaceNewer(WorkspaceError):
-    template = QT_TRANSLATE_NOOP(
-        "workspace", "This workspace was written by a newer SoHoa (schema {found} > {known}): update SoHoa."
-    )
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _v1(db: sqlite_utils.Database) -> None:
-    db.execute("""
-        CREATE TABLE dossiers (
-            id INTEGER PRIMARY KEY,
-            code TEXT NOT NULL UNIQUE,
-            procedure TEXT NOT NULL DEFAULT '',
-            applicant_name TEXT NOT NULL DEFAULT '',
-            applicant_id TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL DEFAULT 'open',
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )""")
-    db.execute("""
-        CREATE TABLE components (
-            id INTEGER PRIMARY KEY,
-            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
-            name TEXT NOT NULL,
-            kind TEXT NOT NULL DEFAULT 'document' CHECK (kind IN ('document', 'drawing')),
-            status TEXT NOT NULL DEFAULT 'empty',
-            position INTEGER NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            UNIQUE (dossier_id, name)
-        )""")
-    db.execute("""
-        CREATE TABLE pages (
-            id INTEGER PRIMARY KEY,
-            component_id INTEGER NOT NULL REFERENCES components(id) ON DELETE CASCADE,
-            blob TEXT NOT NULL,
-            fmt TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            rotation INTEGER NOT NULL DEFAULT 0 CHECK (rotation IN (0, 90, 180, 270)),
-            dpi REAL NOT NULL,
-            width INTEGER NOT NULL,
-            height INTEGER NOT NULL,
-            source TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL
-        )""")
-    db.execute("""
-        CREATE TABLE artifacts (
-            id INTEGER PRIMARY KEY,
-            component_id INTEGER NOT NULL REFERENCES components(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL,
-            blob TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            meta TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL
-        )""")
-    db.execute("""
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL DEFAULT '',
-            action TEXT NOT NULL,
-            subject TEXT NOT NULL DEFAULT '',
-            detail TEXT NOT NULL DEFAULT '{}'
-        )""")
-    db.execute("CREATE INDEX pages_component ON pages (component_id, position)")
-    db.execute("CREATE INDEX artifacts_component ON artifacts (component_id, kind)")
-    db.execute("CREATE INDEX components_dossier ON components (dossier_id, position)")
-
-
-def _v2(db: sqlite_utils.Database) -> None:
-    """Retention: a page or file whose bytes were purged after delivery keeps its row, marked."""
-    db.execute("ALTER TABLE pages ADD COLUMN purged_at TEXT")
-    db.execute("ALTER TABLE artifacts ADD COLUMN purged_at TEXT")
-
-
-def _v3(db: sqlite_utils.Database) -> None:
-    """Cleanup: what capture's cleanup decided for a page (crop, turn, straighten, blank, colour) as
-    JSON beside the untouched original; NULL when none was decided or the clerk undid it."""
-    db.execute("ALTER TABLE pages ADD COLUMN cleanup TEXT")
-
-
-def _v4(db: sqlite_utils.Database) -> None:
-    """Component facts as JSON: a drawing's scan grid (rows, columns), and its stitch report."""
-    db.execute("ALTER TABLE components ADD COLUMN meta TEXT")
-
-
-GENESIS = "0" * 64
-
-
-def event_hash(prev: str, event_id: int, at: str, actor: str, action: str, subject: str, detail: str) -> str:
-    """An audit entry's hash: SHA-256 over the previous entry's hash and this entry's fields."""
-    body = json.dumps(
-        [event_id, at, actor, action, subject, detail], ensure_ascii=False, separators=(",", ":")
-    )
-    return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
-
-
-def _v5(db: sqlite_utils.Database) -> None:
-    """Audit trail: each entry chained by hash to the one before; entries can no longer be changed or
-    deleted through SQLite (triggers), and any change made around them shows in `verify_audit`."""
-    db.execute("ALTER TABLE events ADD COLUMN prev_hash TEXT")
-    db.execute("ALTER TABLE events ADD COLUMN hash TEXT")
-    prev = GENESIS
-    rows = db.execute("SELECT id, at, actor, action, subject, detail FROM events ORDER BY id").fetchall()
-    for event_id, at, actor, action, subject, detail in rows:
-        digest = event_hash(prev, event_id, at, actor, action, subject, detail)
-        db.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, event_id])
-        prev = digest
-    for what in ("UPDATE", "DELETE"):
-        db.execute(
-            f"CREATE TRIGGER events_no_{what.lower()} BEFORE {what} ON events "
-            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
-        )
-
-
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-@dataclass(frozen=True)
-class Dossier:
-    id: int
-    code: str
-    procedure: str
-    applicant_name: str
-    applicant_id: str
-    status: str
-    created_at: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class Component:
-    id: int
-    dossier_id: int
-    name: str
-    kind: str
-    status: str
-    position: int
-    created_at: str
-    updated_at: str
-    meta: str | None = None
-
-    @property
-    def meta_dict(self) -> dict:
-        return json.loads(self.meta) if self.meta else {}
-
-
-@dataclass(frozen=True)
-class Page:
-    id: int
-    component_id: int
-    blob: str
-    fmt: str
-    position: int
-    rotation: int
-    dpi: float
-    width: int
-    height: int
-    source: str
-    created_at: str
-    purged_at: str | None = None
-    cleanup: str | None = None
-
-    @property
-    def cleanup_dict(self) -> dict | None:
-        return json.loads(self.cleanup) if self.cleanup else None
-
-
-@dataclass(frozen=True)
-class Artifact:
-    id: int
-    component_id: int
-    kind: str
-    blob: str
-    size: int
-    meta: str
-    created_at: str
-    purged_at: str | None = None
-
-    @property
-    def meta_dict(self) -> dict:
-        return json.loads(self.meta or "{}")
-
-
-AUDIT_HEAD = "audit-head.json"
-
-
-@dataclass
-class AuditCheck:
-    entries: int
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def current_user() -> str:
-    """Who is at the counter: the operating system's login name."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 class _Tx:
@@ -287,6 +69,12 @@ class Workspace:
     def outbox_path(self) -> Path:
         return self.root / "outbox.sqlite"
 
+    def work_dir(self) -> Path:
+        """Where a running step keeps its temporary outputs (each removes its own when it ends)."""
+        path = self.root / "work"
+        path.mkdir(exist_ok=True)
+        return path
+
     def close(self) -> None:
         self.db.conn.close()
 
@@ -302,15 +90,14 @@ class Workspace:
 
     def _migrate(self) -> None:
         found = self.schema_version()
-        if found > SCHEMA_VERSION:
-            raise WorkspaceNewer(found=found, known=SCHEMA_VERSION)
-        for version in range(found, SCHEMA_VERSION):
+        if found > schema.SCHEMA_VERSION:
+            raise WorkspaceNewer(found=found, known=schema.SCHEMA_VERSION)
+        for version in range(found, schema.SCHEMA_VERSION):
             with transaction(self.db.conn):
-                MIGRATIONS[version](self.db)
+                schema.MIGRATIONS[version](self.db)
                 self.db.execute(f"PRAGMA user_version={version + 1}")
-            if MIGRATIONS[version] is _v5:  # the chain starts here: anchor its last entry
-                last = self.db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
-                self._head = tuple(last) if last else None
+            if schema.MIGRATIONS[version] is schema.v5:  # the chain starts here: anchor its last entry
+                self._head = audit.last(self.db)
                 self._write_head()
 
     def check_integrity(self) -> list[str]:
@@ -360,7 +147,9 @@ class Workspace:
             rows = self.db["dossiers"].rows_where(order_by="created_at DESC, id DESC")
         else:
             rows = self.db["dossiers"].rows_where(
-                "created_at >= ? OR status != 'uploaded'", [since], order_by="created_at DESC, id DESC"
+                "created_at >= ? OR status != ?",
+                [since, DossierStatus.UPLOADED],
+                order_by="created_at DESC, id DESC",
             )
         return [Dossier(**r) for r in rows]
 
@@ -414,6 +203,20 @@ class Workspace:
             for r in self.db["components"].rows_where("dossier_id = ?", [d.id], order_by="position")
         ]
 
+    def dossier_by_id(self, dossier_id: int) -> Dossier:
+        return Dossier(**self.db["dossiers"].get(dossier_id))
+
+    def parts_in(self, status: Status) -> list[tuple[str, str]]:
+        """(dossier code, part name) of every part in `status`, by dossier and position."""
+        return [
+            (code, name)
+            for code, name in self.db.execute(
+                "SELECT d.code, c.name FROM components c JOIN dossiers d ON d.id = c.dossier_id "
+                "WHERE c.status = ? ORDER BY d.code, c.position",
+                [status],
+            ).fetchall()
+        ]
+
     def component_by_id(self, component_id: int) -> Component:
         return Component(**self.db["components"].get(component_id))
 
@@ -435,9 +238,19 @@ class Workspace:
             )
         return self.component_by_id(component_id)
 
-    def set_component_status(self, component_id: int, status: str) -> None:
+    def set_component_status(self, component_id: int, status: Status) -> None:
         with self._tx():
-            self.db["components"].update(component_id, {"status": status, "updated_at": now_iso()})
+            self._set_status(component_id, Status(status))
+
+    def _set_status(self, component_id: int, new: Status) -> None:
+        """Move a part to `new` (inside the caller's transaction), refusing a move its lifecycle does
+        not allow (a purged part made captured again, a captured part sent...)."""
+        (old,) = self.db.execute("SELECT status FROM components WHERE id = ?", [component_id]).fetchone()
+        if not Status(old).may_become(new):
+            raise WorkspaceError(detail=f"part {component_id} cannot go from {old} to {new}")
+        self.db.execute(
+            "UPDATE components SET status = ?, updated_at = ? WHERE id = ?", [new, now_iso(), component_id]
+        )
 
     # -- pages ----------------------------------------------------------------------------------
     def add_page(
@@ -497,10 +310,7 @@ class Workspace:
                 self._event(
                     "page.capture", str(component_id), {"blob": digest, "source": p.get("source", "")}, actor
                 )
-            self.db.execute(
-                "UPDATE components SET status = 'captured', updated_at = ? WHERE id = ?",
-                [now_iso(), component_id],
-            )
+            self._set_status(component_id, Status.CAPTURED)
         return [self.page(i) for i in ids]
 
     def has_pages_from(self, source_prefix: str) -> bool:
@@ -565,10 +375,7 @@ class Workspace:
                 ]
                 for n, pid in enumerate(ids):
                     self.db.execute("UPDATE pages SET position = ? WHERE id = ?", [n, pid])
-                status = "captured" if ids else "empty"
-                self.db.execute(
-                    "UPDATE components SET status = ?, updated_at = ? WHERE id = ?", [status, now_iso(), cid]
-                )
+                self._set_status(cid, Status.CAPTURED if ids else Status.EMPTY)
             self._event("page.move_to", str(component_id), {"pages": page_ids}, actor)
 
     def delete_component(self, component_id: int, *, actor: str = "") -> None:
@@ -621,7 +428,7 @@ class Workspace:
         path: str | os.PathLike[str],
         *,
         meta: dict | None = None,
-        status: str | None = None,
+        status: Status | None = None,
         actor: str = "",
     ) -> Artifact:
         """Copy a produced file into the blob store and record it (and the component's new status)."""
@@ -633,20 +440,23 @@ class Workspace:
                 [component_id, kind, digest, size, json.dumps(meta or {}, ensure_ascii=False), now_iso()],
             )
             if status:
-                self.db.execute(
-                    "UPDATE components SET status = ?, updated_at = ? WHERE id = ?",
-                    [status, now_iso(), component_id],
-                )
+                self._set_status(component_id, Status(status))
             self._event(f"artifact.{kind}", str(component_id), {"blob": digest, **(meta or {})}, actor)
         return Artifact(**self.db["artifacts"].get(cur.lastrowid))
 
-    def latest_artifact(self, component_id: int, kind: str) -> Artifact | None:
+    def latest_artifact(self, component_id: int, *kinds: ArtifactKind) -> Artifact | None:
+        """The part's newest file of any of these kinds."""
+        marks = ", ".join("?" * len(kinds))
         rows = list(
             self.db["artifacts"].rows_where(
-                "component_id = ? AND kind = ?", [component_id, kind], order_by="id DESC", limit=1
+                f"component_id = ? AND kind IN ({marks})", [component_id, *kinds], order_by="id DESC", limit=1
             )
         )
         return Artifact(**rows[0]) if rows else None
+
+    def made_pdf(self, component_id: int) -> Artifact | None:
+        """The part's own PDF as last made (OCR or stitched sheet), before any signature."""
+        return self.latest_artifact(component_id, *ArtifactKind.made())
 
     # -- retention ------------------------------------------------------------------------------
     def purge_component(self, component_id: int, *, reason: str, actor: str = "") -> list[str]:
@@ -673,7 +483,7 @@ class Workspace:
                     f"UPDATE {table} SET purged_at = ? WHERE component_id = ? AND purged_at IS NULL",
                     [now, component_id],
                 )
-            self.db["components"].update(component_id, {"status": "purged", "updated_at": now})
+            self._set_status(component_id, Status.PURGED)
             self._event("retention.purge", str(component_id), {"reason": reason, "blobs": digests}, actor)
         self.delete_unreferenced(digests)
         return digests
@@ -703,16 +513,7 @@ class Workspace:
     # -- audit ----------------------------------------------------------------------------------
     def _event(self, action: str, subject: str, detail: dict, actor: str) -> None:
         """Append one audit entry, chained to the last (inside the caller's transaction)."""
-        at, actor, text = now_iso(), actor or self.actor, json.dumps(detail, ensure_ascii=False)
-        last = self.db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
-        event_id, prev = (last[0] + 1, last[1] or GENESIS) if last else (1, GENESIS)
-        digest = event_hash(prev, event_id, at, actor, action, subject, text)
-        self.db.execute(
-            "INSERT INTO events (id, at, actor, action, subject, detail, prev_hash, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [event_id, at, actor, action, subject, text, prev, digest],
-        )
-        self._head = (event_id, digest)
+        self._head = audit.append(self.db, now_iso(), actor or self.actor, action, subject, detail)
 
     def _tx(self):
         """One transaction; once the outermost commits, the audit trail's last entry is written to
@@ -722,55 +523,19 @@ class Workspace:
     def _write_head(self) -> None:
         head, self._head = self._head, None
         if head is not None:
-            write_text_atomic(self.root / AUDIT_HEAD, json.dumps({"id": head[0], "hash": head[1]}))
+            write_text_atomic(self.root / audit.HEAD_FILE, json.dumps({"id": head[0], "hash": head[1]}))
 
     def record(self, action: str, subject: str, detail: dict | None = None, actor: str = "") -> None:
         with self._tx():
             self._event(action, subject, detail or {}, actor)
 
-    def verify_audit(self) -> AuditCheck:
-        """Walk the audit trail from its first entry: every entry's hash over its own fields and the
-        previous hash, the numbering without gaps, the last entry known outside the database
-        (audit-head.json) still there and unchanged, and the append-only triggers in place."""
-        problems: list[str] = []
-        prev, expected_id, count = GENESIS, 1, 0
-        rows = self.db.execute(
-            "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM events ORDER BY id"
-        )
-        hashes: dict[int, str] = {}
-        for event_id, at, actor, action, subject, detail, prev_hash, digest in rows:
-            count += 1
-            if event_id != expected_id:
-                problems.append(f"entries {expected_id}-{event_id - 1} are missing (deleted)")
-            if prev_hash != prev:
-                problems.append(f"entry {event_id} does not follow the entry before it")
-            if digest != event_hash(prev_hash or "", event_id, at, actor, action, subject, detail):
-                problems.append(f"entry {event_id} ({action}) was changed after it was written")
-            prev, expected_id, hashes[event_id] = digest or "", event_id + 1, digest
-        head_path = self.root / AUDIT_HEAD
-        if head_path.exists():
-            try:
-                head = json.loads(head_path.read_text(encoding="utf-8"))
-                head_id, head_hash = int(head["id"]), str(head["hash"])
-            except (OSError, ValueError, KeyError, TypeError):
-                problems.append(f"{AUDIT_HEAD} is unreadable")
-            else:
-                if head_id >= expected_id:
-                    problems.append(f"entries {expected_id}-{head_id} are missing from the end (deleted)")
-                elif hashes.get(head_id) != head_hash:
-                    problems.append(f"entry {head_id} differs from the one recorded in {AUDIT_HEAD}")
-        elif count:
-            problems.append(f"{AUDIT_HEAD} is missing")
-        triggers = {
-            r[0]
-            for r in self.db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-            )
-        }
-        for name in ("events_no_update", "events_no_delete"):
-            if name not in triggers:
-                problems.append(f"the append-only protection {name} was removed")
-        return AuditCheck(count, problems)
+    def verify_audit(self) -> audit.AuditCheck:
+        """The audit trail checked from its first entry to the one anchored outside the database."""
+        return audit.verify(self.db, self.root / audit.HEAD_FILE)
+
+    def open_jobs(self) -> list[tuple[str, str]]:
+        """Jobs begun and never ended (a crash or a power cut): (job id, label)."""
+        return audit.open_jobs(self.db)
 
     def events(self, limit: int = 200) -> list[dict]:
         return list(self.db["events"].rows_where(order_by="id DESC", limit=limit))

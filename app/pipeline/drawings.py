@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 import time
 import zlib
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.workspace import Artifact, ArtifactKind, Status
 from common.atomic import atomic_output
 from common.progress import Progress, check_cancel, report
 
@@ -327,3 +329,45 @@ def _single_sheet(path: Path, output: Path, *, lang: str, title: str, progress, 
         "sheet": written,
         "warnings": _warnings(dpi),
     }
+
+
+def process_drawing(ws, component, pages, settings, dossier, title, progress, cancel) -> Artifact:
+    """The tiles (the stored originals, in scan order) stitched into one sheet PDF; one page alone
+    (a large-format scan) compressed the same way."""
+    grid = component.meta_dict.get("grid")
+    with tempfile.TemporaryDirectory(dir=ws.work_dir()) as tmp:
+        tiles = [str(ws.blobs.path(page.blob)) for page in pages]  # the stored originals, in scan order
+        out = Path(tmp) / "sheet.pdf"
+        report = stitch_drawing(
+            tiles,
+            out,
+            grid=tuple(grid) if grid else None,
+            lang=settings.ocr_languages,
+            title=title or f"{dossier.code} - {component.name}",
+            progress=progress,
+            cancel=cancel,
+        )
+        summary = {
+            "verdict": report["verdict"],
+            "rescan_tiles": report["rescan_tiles"],
+            "dpi": report["dpi"],
+            "tiles": [{k: t.get(k) for k in ("placed", "matrix", "size")} for t in report["tiles"]],
+            "seams": [
+                {k: s[k] for k in ("tiles", "residual_px", "confirmed", "reason")} for s in report["seams"]
+            ],
+        }
+        ws.update_component_meta(component.id, stitch=summary)
+        sheet = report["sheet"]
+        return ws.add_artifact(
+            component.id,
+            ArtifactKind.SHEET_PDF,
+            out,
+            status=Status.PROCESSED,
+            meta={
+                "pages": 1,
+                "lang": settings.ocr_languages,
+                "size": sheet["size_bytes"],
+                "sheet_mm": [sheet["width_mm"], sheet["height_mm"]],
+                "verdict": report["verdict"],
+            },
+        )

@@ -1,0 +1,136 @@
+"""Parts signed on a token, verified, recorded and queued; a file signed elsewhere queued."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.config import Settings
+from app.pipeline.errors import NotProcessed, NotVerified
+from app.signsetup import sign_options, trust_folders
+from app.workspace import Artifact, ArtifactKind, Component, Status, Workspace
+from common.progress import Progress
+from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
+from signing.verify import VerifyReport, load_trust_roots
+from upload import Outbox
+
+
+def trust_dirs(ws: Workspace, settings: Settings, extra: Sequence[str] = ()) -> list[Path]:
+    """Trust roots: bundled ones, the workspace's own folder, the admin's folders, and `extra`."""
+    return trust_folders(ws.root, settings, extra)
+
+
+@dataclass
+class SignedPart:
+    component: Component
+    artifact: Artifact
+    report: VerifyReport
+    outbox_id: int
+    newly_queued: bool
+
+
+def sign_components(
+    ws: Workspace,
+    components: Sequence[Component],
+    token: TokenSession,
+    settings: Settings,
+    *,
+    cert_label: str | None = None,
+    options: SignOptions | None = None,
+    trust: Sequence[str] = (),
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[SignedPart]:
+    """Sign each component's PDF with a logged-in token, verify it, record it, and queue it."""
+    options = options or sign_options(settings)
+    roots = load_trust_roots(trust_dirs(ws, settings, trust))
+    inputs = []
+    for comp in components:
+        # the newest of its files: a PDF made since its last signature is signed afresh, a signed
+        # one is signed again (the official's certification after the citizen's signature)
+        art = ws.latest_artifact(comp.id, ArtifactKind.SIGNED_PDF, *ArtifactKind.made())
+        if art is None:
+            raise NotProcessed(name=comp.name)
+        inputs.append((comp, art))
+    parts: list[SignedPart] = []
+    with Outbox(ws.outbox_path) as outbox, tempfile.TemporaryDirectory(dir=ws.work_dir()) as tmp:
+        by_output = {Path(tmp) / f"{c.id}.pdf": c for c, _ in inputs}
+        pairs = [(ws.blobs.path(a.blob), Path(tmp) / f"{c.id}.pdf") for c, a in inputs]
+
+        def keep(result) -> None:
+            # Each file is verified, recorded and queued as soon as it is signed: if the token
+            # is pulled out at the next file, what was signed stays signed and queued.
+            comp = by_output[result.output]
+            report = verify_pdf(result.output, roots)
+            if not report.ok:
+                problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
+                raise NotVerified(name=comp.name, problems=problems)
+            art = ws.add_artifact(
+                comp.id,
+                ArtifactKind.SIGNED_PDF,
+                result.output,
+                status=Status.SIGNED,
+                meta={"signer": result.signer, "field": result.field, "role": options.role},
+            )
+            parts.append(_queue(ws, outbox, comp, art, report, result.signer))
+
+        sign_pdfs(
+            token,
+            cert_label,
+            pairs,
+            options,
+            trust_roots=roots,
+            progress=progress,
+            cancel=cancel,
+            on_signed=keep,
+        )
+    return parts
+
+
+def _queue(
+    ws: Workspace, outbox: Outbox, comp: Component, art: Artifact, report: VerifyReport, signer: str
+) -> SignedPart:
+    dossier = ws.dossier_by_id(comp.dossier_id)
+    filename = f"{dossier.code} - {comp.name}.pdf"
+    item, created = outbox.enqueue(
+        ws.blobs.path(art.blob),
+        dossier=dossier.code,
+        component=comp.name,
+        signer=signer,
+        filename=filename,
+    )
+    ws.set_component_status(comp.id, Status.QUEUED)
+    ws.record("outbox.queue", str(comp.id), {"item": item.id, "sha256": item.sha256, "new": created})
+    return SignedPart(comp, art, report, item.id, created)
+
+
+def queue_file(
+    ws: Workspace,
+    path: Path,
+    *,
+    code: str,
+    component_name: str,
+    settings: Settings,
+    trust: Sequence[str] = (),
+) -> tuple[int, bool, VerifyReport]:
+    """Queue an already-signed file for a dossier component, after verifying it."""
+    roots = load_trust_roots(trust_dirs(ws, settings, trust))
+    report = verify_pdf(path, roots)
+    if not report.ok:
+        problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
+        raise NotVerified(name=path.name, problems=problems)
+    ws.dossier(code)
+    comp = ws.component(code, component_name, create=True)
+    art = ws.add_artifact(
+        comp.id,
+        ArtifactKind.SIGNED_PDF,
+        path,
+        status=Status.SIGNED,
+        meta={"signer": report.signatures[-1].signer, "imported": path.name},
+    )
+    with Outbox(ws.outbox_path) as outbox:
+        part = _queue(ws, outbox, comp, art, report, report.signatures[-1].signer)
+    return part.outbox_id, part.newly_queued, report
