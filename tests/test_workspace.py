@@ -56,6 +56,64 @@ def test_reopen_keeps_data_and_refuses_a_newer_schema(tmp_path):
         Workspace(tmp_path)
 
 
+def test_a_workspace_of_schema_5_is_migrated_and_its_stitched_sheets_get_their_own_kind(tmp_path):
+    """Before schema 6 a drawing's stitched sheet was stored as an OCR PDF; the migration tells it
+    apart (documents' OCR PDFs stay what they are) and leaves the audit chain intact."""
+    import sqlite_utils
+
+    from app.workspace import schema
+    from common.sqlite import connect
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    db = sqlite_utils.Database(connect(root / "workspace.sqlite"))
+    for version, migration in enumerate(schema.MIGRATIONS[:5]):
+        migration(db)
+        db.execute(f"PRAGMA user_version={version + 1}")
+    now = "2026-11-20T08:00:00.000+00:00"
+    db.execute("INSERT INTO dossiers (code, created_at, updated_at) VALUES ('HS-5', ?, ?)", [now, now])
+    for cid, (name, kind) in enumerate((("Đơn", "document"), ("Bản vẽ", "drawing")), start=1):
+        db.execute(
+            "INSERT INTO components (id, dossier_id, name, kind, status, created_at, updated_at)"
+            " VALUES (?, 1, ?, ?, 'processed', ?, ?)",
+            [cid, name, kind, now, now],
+        )
+        db.execute(
+            "INSERT INTO artifacts (component_id, kind, blob, size, created_at) VALUES (?, 'ocr_pdf', ?, 1, ?)",
+            [cid, f"{cid:064x}", now],
+        )
+    db.conn.commit()
+    db.conn.close()
+    with Workspace(root) as ws:
+        assert ws.schema_version() == SCHEMA_VERSION >= 6
+        doc, drawing = ws.components("HS-5")
+        assert ws.made_pdf(doc.id).kind == "ocr_pdf" and ws.made_pdf(drawing.id).kind == "sheet_pdf"
+        assert ws.latest_artifact(drawing.id, "ocr_pdf") is None
+        assert ws.verify_audit().ok
+
+
+def test_the_store_refuses_a_move_the_lifecycle_does_not_allow(tmp_path):
+    from app.workspace import LOCKED, Status, WorkspaceError
+
+    assert Status.CAPTURED.editable and not any(s.editable for s in LOCKED)
+    with Workspace(tmp_path / "ws") as ws:
+        ws.create_dossier("HS-6")
+        comp = ws.component("HS-6", "Đơn", create=True)
+        with pytest.raises(WorkspaceError):
+            ws.set_component_status(comp.id, Status.UPLOADED)  # never sent anything
+        ws.add_page(comp.id, b"\x89PNG page", fmt="png", dpi=300, width=10, height=10)
+        assert ws.component("HS-6", "Đơn").status == Status.CAPTURED
+        ws.set_component_status(comp.id, Status.PROCESSED)
+        ws.set_component_status(comp.id, Status.SIGNED)
+        ws.set_component_status(comp.id, Status.QUEUED)
+        ws.set_component_status(comp.id, Status.UPLOADED)
+        ws.purge_component(comp.id, reason="test")
+        for later in (Status.CAPTURED, Status.SIGNED, Status.UPLOADED):
+            with pytest.raises(WorkspaceError):
+                ws.set_component_status(comp.id, later)  # a purged part moves no more
+        assert ws.component("HS-6", "Đơn").status == Status.PURGED
+
+
 def test_blob_store_is_content_addressed_and_cleans_crash_leftovers(tmp_path):
     store = BlobStore(tmp_path)
     digest = store.put_bytes(b"abc")
