@@ -70,12 +70,12 @@ def start_work():
     heart.timeout.connect(beat)
     heart.start()
     result["heart"] = heart  # keep it alive
-    job = win.run_import("BENCH-001", "Đơn đề nghị", "document", pages)
+    job = win.capture.run_import("BENCH-001", "Đơn đề nghị", "document", pages)
     job.signals.finished.connect(lambda _r: process())
     job.signals.failed.connect(lambda e: finish("import failed: " + e))
 
 def process():
-    job = win.process()
+    job = win.capture.process()
     job.signals.finished.connect(lambda _r: finish(None))
     job.signals.failed.connect(lambda e: finish("processing failed: " + e))
 

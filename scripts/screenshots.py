@@ -79,14 +79,16 @@ def main() -> int:
     win.select_code("000.00.17.H29-261128-0012")
     wait(
         app,
-        win.run_import(
+        win.capture.run_import(
             "000.00.17.H29-261128-0012",
             "Đơn đề nghị cấp giấy phép xây dựng",
             "document",
             [str(p) for p in pages],
         ),
     )
-    wait(app, win.run_drawing("000.00.17.H29-261128-0012", "Bản vẽ thiết kế xây dựng", parts, (2, 2)))
+    wait(
+        app, win.drawings.run_drawing("000.00.17.H29-261128-0012", "Bản vẽ thiết kế xây dựng", parts, (2, 2))
+    )
     sheet = getattr(win, "sheet_dialog", None)
     if sheet is not None:
         sheet.resize(1200, 820)
@@ -153,11 +155,14 @@ def main() -> int:
         save_png(Image.new("L", (1654, 2200), 250), scratch / "blank.png", dpi=200),
     ]
     id_part = "Giấy tờ tùy thân của người đề nghị"
-    wait(app, win.run_import("000.00.17.H29-261128-0012", id_part, "document", [str(p) for p in checked]))
-    wait(app, win.process())
+    wait(
+        app,
+        win.capture.run_import("000.00.17.H29-261128-0012", id_part, "document", [str(p) for p in checked]),
+    )
+    wait(app, win.capture.process())
     win.refresh()
-    win.review_pages()
-    review = win.review_dialog
+    win.pages.review_pages()
+    review = win.pages.review_dialog
     review.resize(900, 900)
     wait(app, review.preview_job)
     for _ in range(20):
@@ -176,11 +181,11 @@ def main() -> int:
     camera.grab().save(str(OUT / "camera-card.png"))
     camera.close()
 
-    outbox = win.show_outbox()
+    outbox = win.delivery.show_outbox()
     app.processEvents()
     outbox.grab().save(str(OUT / "outbox.png"))
     outbox.close()
-    settings_dlg = win.edit_settings()
+    settings_dlg = win.support.edit_settings()
     app.processEvents()
     settings_dlg.grab().save(str(OUT / "settings.png"))
     settings_dlg.close()

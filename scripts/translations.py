@@ -28,11 +28,11 @@ def main() -> int:
     for lang in LANGUAGES:
         ts = out_dir / f"sohoa_{lang}.ts"
         if "--no-update" not in sys.argv:
-            subprocess.run(
-                [tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts", str(ts)],
-                check=True,
-                cwd=ROOT,
-            )
+            known = translations_by_source(ts) if ts.exists() else {}
+            update = [tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts", str(ts)]
+            subprocess.run(update, check=True, cwd=ROOT)
+            if carry_over(ts, known):  # then lupdate writes the file in its own layout again
+                subprocess.run(update, check=True, cwd=ROOT)
         subprocess.run(
             [tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True, cwd=ROOT
         )
@@ -47,6 +47,37 @@ def main() -> int:
                 cwd=ROOT,
             )
     return 0
+
+
+def translations_by_source(ts: Path) -> dict[str, str]:
+    """Every finished translation of a .ts file by its English text, whatever its context."""
+    import xml.etree.ElementTree as ET
+
+    found = {}
+    for message in ET.parse(ts).getroot().iter("message"):
+        translation = message.find("translation")
+        if translation is not None and translation.text and translation.get("type") is None:
+            found.setdefault(message.findtext("source"), translation.text)
+    return found
+
+
+def carry_over(ts: Path, known: dict[str, str]) -> int:
+    """A string that moved to another class (another context) keeps its translation: each message
+    left unfinished takes the one its English text had before the update. Returns how many."""
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(ts)
+    filled = 0
+    for message in tree.getroot().iter("message"):
+        translation = message.find("translation")
+        text = known.get(message.findtext("source"))
+        if translation is not None and text and translation.get("type") == "unfinished":
+            translation.text = text
+            del translation.attrib["type"]
+            filled += 1
+    if filled:
+        tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return filled
 
 
 def mo_bytes(ts: Path, language: str) -> bytes:

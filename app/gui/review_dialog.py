@@ -171,7 +171,7 @@ class ReviewDialog(QDialog):
         if self.current is None:
             return
         page_id = self.current[1].page.id
-        job = self.window_.edit_page(page_id, action)
+        job = self.window_.pages.edit_page(page_id, action)
         job.signals.finished.connect(lambda _r: self._turned(page_id))
 
     def _turned(self, page_id: int) -> None:
@@ -183,12 +183,12 @@ class ReviewDialog(QDialog):
 
     def keep(self) -> None:
         if self.current is not None:
-            self._after(self.window_.mark_reviewed(self.current[1].page.id))
+            self._after(self.window_.pages.mark_reviewed(self.current[1].page.id))
 
     def delete(self) -> None:
         if self.current is not None:
-            self._after(self.window_.edit_page(self.current[1].page.id, "delete"))
+            self._after(self.window_.pages.edit_page(self.current[1].page.id, "delete"))
 
     def rescan(self) -> None:
         if self.current is not None:
-            self._after(self.window_.rescan_page(self.current[1].page.id))
+            self._after(self.window_.pages.rescan_page(self.current[1].page.id))

@@ -51,17 +51,17 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     qtbot.addWidget(win)
     workspace.create_dossier("HS-020", procedure="Cấp giấy phép xây dựng")
     win.refresh()
-    job = win.run_drawing("HS-020", "Bản vẽ mặt bằng", tiles, (2, 2))
+    job = win.drawings.run_drawing("HS-020", "Bản vẽ mặt bằng", tiles, (2, 2))
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None and job.result["verdict"] == "ok"
     comp = workspace.component("HS-020", "Bản vẽ mặt bằng")
     assert comp.kind == "drawing" and comp.status == "processed"
     assert workspace.latest_artifact(comp.id, "sheet_pdf") is not None  # its own kind of file
     assert workspace.latest_artifact(comp.id, "ocr_pdf") is None
-    qtbot.waitUntil(lambda: not win.progress.isVisible())
+    qtbot.waitUntil(lambda: not win.jobs.progress.isVisible())
     # the sheet opens in the viewer: tiles of the zoomed-in level arrive from the render thread
-    qtbot.waitUntil(lambda: getattr(win, "sheet_dialog", None) is not None)
-    dlg = win.sheet_dialog
+    qtbot.waitUntil(lambda: getattr(win.drawings, "sheet_dialog", None) is not None)
+    dlg = win.drawings.sheet_dialog
     assert dlg.weak == [] and "1" not in dlg.note.text()
     dlg.view.resetTransform()
     dlg.view.zoom(4.0)  # 4 screen pixels a point: beyond the overview, tiles at the scan's 200 dpi
@@ -90,7 +90,7 @@ def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, san
     dlg = DrawingDialog([], win, can_scan=True)
     qtbot.addWidget(dlg)
     assert dlg.scan_button.isEnabled()
-    job = win.scan_part(dlg)
+    job = win.drawings.scan_part(dlg)
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None
     qtbot.waitUntil(lambda: len(dlg.files) == 1)
@@ -106,7 +106,7 @@ def test_scanning_from_the_window_shows_each_page_as_it_arrives(qtbot, workspace
     win.refresh()
     win.select_code("HS-040")
     seen = []
-    job = win.run_scan(
+    job = win.capture.run_scan(
         "HS-040",
         "Giấy tờ tùy thân",
         "test:0",
@@ -135,21 +135,21 @@ def test_a_part_scanned_again_takes_its_place_and_the_sheet_is_stitched_again(
     wrong = tmp_path / "wrong.png"  # the second part scanned face up: blank paper
     Image.fromarray(np.full((900, 1400, 3), 236, np.uint8)).save(wrong, dpi=(DPI, DPI))
     parts = [tiles[0], str(wrong), tiles[2], tiles[3]]
-    job = win.run_drawing("HS-021", "Bản vẽ", parts, (2, 2))
+    job = win.drawings.run_drawing("HS-021", "Bản vẽ", parts, (2, 2))
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.result["verdict"] == "needs_rescan" and 1 in job.result["rescan_tiles"]
-    qtbot.waitUntil(lambda: getattr(win, "sheet_dialog", None) is not None)
-    first = win.sheet_dialog
+    qtbot.waitUntil(lambda: getattr(win.drawings, "sheet_dialog", None) is not None)
+    first = win.drawings.sheet_dialog
     assert first.rescan_buttons  # the offer to scan that part again
-    job = win.rescan_part("HS-021", "Bản vẽ", 1, first, file=tiles[1])
+    job = win.drawings.rescan_part("HS-021", "Bản vẽ", 1, first, file=tiles[1])
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None and job.result["verdict"] == "ok"
     comp = workspace.component("HS-021", "Bản vẽ")
     pages = workspace.pages(comp.id)
     assert len(pages) == 4 and [p.position for p in pages] == [0, 1, 2, 3]
     assert pages[1].source.startswith("part-2")  # the new scan in the old one's place
-    qtbot.waitUntil(lambda: win.sheet_dialog is not first)
-    win.sheet_dialog.done(0)
+    qtbot.waitUntil(lambda: win.drawings.sheet_dialog is not first)
+    win.drawings.sheet_dialog.done(0)
     win.runner.shutdown()
 
 
@@ -159,11 +159,11 @@ def test_one_page_scanned_again_takes_its_place(qtbot, workspace, sane_test_back
     workspace.create_dossier("HS-041")
     win.refresh()
     win.select_code("HS-041")
-    job = win.run_import("HS-041", "Giấy tờ", "document", tiles[:3])
+    job = win.capture.run_import("HS-041", "Giấy tờ", "document", tiles[:3])
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     comp = workspace.component("HS-041", "Giấy tờ")
     old = workspace.pages(comp.id)
-    job = win.rescan_page(old[1].id, device="test:0")
+    job = win.pages.rescan_page(old[1].id, device="test:0")
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None
     now = workspace.pages(comp.id)

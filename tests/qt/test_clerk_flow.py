@@ -50,14 +50,14 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
     win = MainWindow(workspace, settings)
     qtbot.addWidget(win)
     errors: list[str] = []
-    monkeypatch.setattr(win, "_error", errors.append)
+    monkeypatch.setattr(win, "error", errors.append)
     assert win.actions_by_name["scan"].text() == "Quét"
 
     # 1. the receipt's code and the card's QR, as the guns type them
     seen: dict[str, str] = {}
 
     def fill_new_dossier():
-        dlg = win.new_dossier_dialog
+        dlg = win.capture.new_dossier_dialog
         dlg.code.setText(RECEIPT)
         dlg.card.insert(CCCD)
         dlg.procedure.setCurrentText(PROCEDURE)
@@ -65,7 +65,7 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
         dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     QTimer.singleShot(0, fill_new_dossier)
-    win.new_dossier()
+    win.capture.new_dossier()
     assert win.current_code() == RECEIPT and "15/06/1990" in seen["details"]
     row = _cells(win.dossier_view, 0).index(RECEIPT)
     assert _cells(win.dossier_view, 1)[row] == "Nguyễn Thị Hồng Nhung"
@@ -73,10 +73,10 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
     assert win.checklist.text().startswith("Còn thiếu:") and ID_CARD in win.checklist.text()
 
     # 2. the signed form brought on paper is imported; two parts are scanned from the feeder
-    job = win.run_import(RECEIPT, FORM, "document", [str(page_png)])
+    job = win.capture.run_import(RECEIPT, FORM, "document", [str(page_png)])
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     for name, pages in ((BIRTH, 1), (ID_CARD, 2)):
-        job = win.run_scan(
+        job = win.capture.run_scan(
             RECEIPT, name, "test:0", {"resolution": 75, "source": "adf", "mode": "gray", "pages": pages}
         )
         qtbot.waitUntil(job.handled.is_set, timeout=60000)
@@ -90,15 +90,15 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
     assert win.page_strip.count() == 2 and not win.page_strip.item(0).icon().isNull()
 
     # 3. OCR in the background; what it could hardly read is flagged for the clerk
-    job = win.process()
+    job = win.capture.process()
     qtbot.waitUntil(job.handled.is_set, timeout=180000)
     assert job.error is None, job.error
     qtbot.waitUntil(lambda: win.runner.settled(), timeout=30000)
     assert set(_cells(win.component_view, 3)) == {"Đã nhận dạng chữ"}
     if job.result:  # SANE's test pattern holds little text: its pages may be flagged
         assert f"{job.result} trang cần xem lại" in win.statusBar().currentMessage()
-        win.review_pages()
-        dlg = win.review_dialog
+        win.pages.review_pages()
+        dlg = win.pages.review_dialog
         while dlg.keep_button.isEnabled():
             dlg.keep_button.click()
             qtbot.waitUntil(lambda: win.runner.settled(), timeout=30000)
@@ -109,7 +109,7 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
     # 4. the citizen signs: the certificate, what it means in large type, the masked PIN
 
     def sign_as_citizen():
-        dlg = win.sign_dialog
+        dlg = win.signing.sign_dialog
         try:
             qtbot.waitUntil(lambda: dlg.chosen() is not None, timeout=60000)
             row = next(k for k, c in enumerate(dlg.choices) if c.holder == token.holder and c.usable)
@@ -124,8 +124,8 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
                 dlg.reject()
 
     QTimer.singleShot(0, sign_as_citizen)
-    job = win.sign()
-    assert job is not None, (seen, win.sign_dialog.status.text())
+    job = win.signing.sign()
+    assert job is not None, (seen, win.signing.sign_dialog.status.text())
     assert token.holder in seen["certificate"]
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None, job.error
@@ -134,10 +134,10 @@ def test_a_paper_dossier_goes_from_the_counter_to_the_portal(
     qtbot.waitUntil(lambda: set(_cells(win.component_view, 3)) == {"Chờ gửi"}, timeout=30000)
 
     # 5. the outbox shows three files waiting; sending delivers each once
-    outbox = win.show_outbox()
+    outbox = win.delivery.show_outbox()
     assert outbox.table.rowCount() == 3
     outbox.close()
-    job = win.upload()
+    job = win.delivery.upload()
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None, job.error
     qtbot.waitUntil(lambda: win.runner.settled(), timeout=30000)

@@ -45,28 +45,28 @@ def test_import_then_ocr_run_as_jobs_and_update_the_view(qtbot, window, workspac
     workspace.create_dossier("HS-010", applicant_name="Lê Văn Cường")
     window.refresh()
     window.select_code("HS-010")
-    job = window.run_import("HS-010", "Đơn đề nghị", "document", [str(page_png)])
+    job = window.capture.run_import("HS-010", "Đơn đề nghị", "document", [str(page_png)])
     qtbot.waitUntil(job.handled.is_set, timeout=30000)  # race-free: a job can finish before a signal wait
     assert job.result == 1 and job.error is None
     qtbot.waitUntil(lambda: _cells(window.component_view, 0) == ["Đơn đề nghị"])
     assert _cells(window.component_view, 2) == ["1"]
 
-    job = window.process()
+    job = window.capture.process()
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None
     comp = workspace.component("HS-010", "Đơn đề nghị")
     assert comp.status == "processed"
     assert workspace.latest_artifact(comp.id, "ocr_pdf") is not None
-    qtbot.waitUntil(lambda: not window.progress.isVisible())
+    qtbot.waitUntil(lambda: not window.jobs.progress.isVisible())
 
 
 def test_failed_job_reports_the_error_and_keeps_the_window(qtbot, window, workspace, tmp_path, monkeypatch):
     shown = []
-    monkeypatch.setattr(window, "_error", shown.append)
+    monkeypatch.setattr(window, "error", shown.append)
     workspace.create_dossier("HS-011")
     bad = tmp_path / "rỗng.png"
     bad.write_bytes(b"")
-    job = window.run_import("HS-011", "Đơn", "document", [str(bad)])
+    job = window.capture.run_import("HS-011", "Đơn", "document", [str(bad)])
     qtbot.waitUntil(job.handled.is_set, timeout=30000)
     assert "rỗng.png" in job.error
     qtbot.waitUntil(lambda: bool(shown))
@@ -93,7 +93,7 @@ def test_official_certifies_from_the_window_and_the_report_shows_both_signatures
     window.refresh()
     window.select_code("HS-020")
 
-    job = window.run_sign(
+    job = window.signing.run_sign(
         "HS-020", official_token.module, official_token.pin, role="official", token_label=official_token.label
     )
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
@@ -104,10 +104,10 @@ def test_official_certifies_from_the_window_and_the_report_shows_both_signatures
         and workspace.component("HS-020", "Giấy phép").status == "queued"
     )
 
-    job = window.verify_file(str(workspace.blobs.path(art.blob)))
+    job = window.signing.verify_file(str(workspace.blobs.path(art.blob)))
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
-    qtbot.waitUntil(lambda: getattr(window, "last_report_dialog", None) is not None)
-    dialog = window.last_report_dialog
+    qtbot.waitUntil(lambda: getattr(window.signing, "last_report_dialog", None) is not None)
+    dialog = window.signing.last_report_dialog
     table = dialog.table
     signers = [table.item(r, 1).text() for r in range(table.rowCount())]
     assert signers == [token.holder, official_token.holder]
@@ -121,31 +121,31 @@ def test_daily_upload_runs_once_a_day_from_the_configured_time(qtbot, workspace,
 
     win = MainWindow(workspace, Settings(upload_daily_at="16:45", upload_folder=str(tmp_path / "usb")))
     qtbot.addWidget(win)
-    assert win.daily_timer.isActive()
-    assert win.maybe_daily_upload(datetime(2026, 11, 27, 16, 40)) is None  # not yet
-    job = win.maybe_daily_upload(datetime(2026, 11, 27, 16, 50))
+    assert win.delivery.daily_timer.isActive()
+    assert win.delivery.maybe_daily_upload(datetime(2026, 11, 27, 16, 40)) is None  # not yet
+    job = win.delivery.maybe_daily_upload(datetime(2026, 11, 27, 16, 50))
     assert job is not None
     qtbot.waitUntil(job.handled.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
     qtbot.waitUntil(lambda: win.runner.settled())
-    assert win.maybe_daily_upload(datetime(2026, 11, 27, 18, 0)) is None  # once that day
-    job = win.maybe_daily_upload(datetime(2026, 11, 28, 16, 46))
+    assert win.delivery.maybe_daily_upload(datetime(2026, 11, 27, 18, 0)) is None  # once that day
+    job = win.delivery.maybe_daily_upload(datetime(2026, 11, 28, 16, 46))
     assert job is not None
     qtbot.waitUntil(job.handled.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
     qtbot.waitUntil(lambda: win.runner.settled())
     win.close()
-    assert not win.daily_timer.isActive()
+    assert not win.delivery.daily_timer.isActive()
 
 
 def test_pause_button_toggles_the_upload_pause(qtbot, window):
-    job = window.upload()
-    assert not window.pause_button.isHidden()
-    window.toggle_pause()
-    assert window.upload_pause.is_set()
-    window.toggle_pause()
-    assert not window.upload_pause.is_set()
+    job = window.delivery.upload()
+    assert not window.delivery.pause_button.isHidden()
+    window.delivery.toggle_pause()
+    assert window.delivery.upload_pause.is_set()
+    window.delivery.toggle_pause()
+    assert not window.delivery.upload_pause.is_set()
     qtbot.waitUntil(job.handled.is_set, timeout=30000)  # a fast job may finish before a signal wait starts
     qtbot.waitUntil(lambda: window.runner.settled())
-    assert window.pause_button.isHidden()
+    assert window.delivery.pause_button.isHidden()
 
 
 def test_upload_all_tells_the_clerk_what_the_portal_refused(qtbot, workspace, tmp_path, monkeypatch):
@@ -166,8 +166,8 @@ def test_upload_all_tells_the_clerk_what_the_portal_refused(qtbot, workspace, tm
         win = MainWindow(workspace, Settings(portal_url=portal.url))
         qtbot.addWidget(win)
         shown = []
-        monkeypatch.setattr(win, "_error", shown.append)
-        job = win.upload()
+        monkeypatch.setattr(win, "error", shown.append)
+        job = win.delivery.upload()
         qtbot.waitUntil(job.handled.is_set, timeout=60000)
         qtbot.waitUntil(lambda: bool(shown))
         assert "TUCHOI-40" in shown[0] and "1" in win.statusBar().currentMessage()
@@ -187,10 +187,10 @@ def test_signing_dialog_picks_the_certificate_and_tells_the_citizen_what_they_si
     win = MainWindow(workspace, Settings(pkcs11_modules=(token.module,)))
     qtbot.addWidget(win)
     shown = []
-    monkeypatch.setattr(win, "_error", shown.append)
+    monkeypatch.setattr(win, "error", shown.append)
     dlg = SignDialog([("Đơn đề nghị", 2)], win)
     qtbot.addWidget(dlg)
-    job = win.find_tokens(dlg)
+    job = win.signing.find_tokens(dlg)
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(lambda: bool(dlg.choices))
     holders = {c.holder: c for c in dlg.choices}
@@ -217,7 +217,7 @@ def test_signing_dialog_picks_the_certificate_and_tells_the_citizen_what_they_si
     comp = workspace.component("HS-030", "Đơn đề nghị", create=True)
     workspace.add_artifact(comp.id, "ocr_pdf", scan_pdf, status="processed", meta={"pages": 1})
     choice = holders[token.holder]
-    job = win.run_sign(
+    job = win.signing.run_sign(
         "HS-030", choice.module, token.pin, token_label=choice.token_label, cert_label=choice.cert_label
     )
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
@@ -236,7 +236,7 @@ def test_outbox_panel_shows_what_waits_and_what_was_refused_and_requeues(qtbot, 
     refused, _ = outbox.enqueue(tmp_path / "b.pdf", dossier="HS-050", component="Bản vẽ")
     outbox.fail_permanently(refused.id, "422: thiếu chữ ký")
     outbox.close()
-    dlg = window.show_outbox()
+    dlg = window.delivery.show_outbox()
     cells = {(r, c): dlg.table.item(r, c).text() for r in range(dlg.table.rowCount()) for c in range(6)}
     assert dlg.table.rowCount() == 2 and any("422: thiếu chữ ký" in v for v in cells.values())
     assert "1" in dlg.summary.text() and dlg.retry.isEnabled()
@@ -257,24 +257,24 @@ def test_clerk_turns_keeps_and_deletes_pages_from_the_strip(qtbot, window, works
     workspace.create_dossier("HS-060")
     window.refresh()
     window.select_code("HS-060")
-    job = window.run_import("HS-060", "Đơn", "document", [str(page_png), str(page_png)])
+    job = window.capture.run_import("HS-060", "Đơn", "document", [str(page_png), str(page_png)])
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     window.select_component("Đơn")
     window.show_pages()
     assert window.page_strip.count() == 2
     first = window.page_strip.item(0).data(Qt.ItemDataRole.UserRole)
-    job = window.edit_page(first, "rotate_right")
+    job = window.pages.edit_page(first, "rotate_right")
     qtbot.waitUntil(job.handled.is_set, timeout=30000)
     page = next(p for p in workspace.pages(workspace.component("HS-060", "Đơn").id) if p.id == first)
     assert page.cleanup_dict["rotation_deg"] == 90
     with Image.open(pipeline.thumbnail_path(workspace, page)) as im:  # the preview turned too
         assert (im.width > im.height) != (page.width > page.height)
-    job = window.edit_page(first, "keep_as_scanned")
+    job = window.pages.edit_page(first, "keep_as_scanned")
     qtbot.waitUntil(job.handled.is_set, timeout=30000)
     page = next(p for p in workspace.pages(workspace.component("HS-060", "Đơn").id) if p.id == first)
     c = page.cleanup_dict
     assert c["rotation_deg"] == 0 and c["skew_deg"] == 0 and c["crop"] == [0, 0, page.width, page.height]
-    job = window.edit_page(first, "delete")
+    job = window.pages.edit_page(first, "delete")
     qtbot.waitUntil(job.handled.is_set, timeout=30000)
     qtbot.waitUntil(lambda: window.page_strip.count() == 1)
     assert len(workspace.pages(workspace.component("HS-060", "Đơn").id)) == 1
@@ -297,7 +297,7 @@ def test_new_dossier_takes_the_qr_gun_and_a_scan_of_the_receipt(qtbot, window, t
     receipt.write_bytes(_scan(200))
     other = NewDossierDialog(window)
     qtbot.addWidget(other)
-    job = window.read_codes_into(other, str(receipt))
+    job = window.capture.read_codes_into(other, str(receipt))
     qtbot.waitUntil(job.handled.is_set, timeout=30000)
     qtbot.waitUntil(lambda: other.code.text() == RECEIPT)
     assert other.applicant_id.text() == "001203012345"
@@ -318,7 +318,7 @@ def test_new_dossier_reads_the_card_held_up_to_the_camera(qtbot, window, tmp_pat
     )
     dlg = NewDossierDialog(window)
     qtbot.addWidget(dlg)
-    camera = window.read_card_with_camera(dlg, sources=[clip])
+    camera = window.capture.read_card_with_camera(dlg, sources=[clip])
     assert camera.parent() is dlg  # usable while the new-dossier dialog is modal
     camera.start_button.click()
     qtbot.waitUntil(camera.job.handled.is_set, timeout=30000)
@@ -327,7 +327,7 @@ def test_new_dossier_reads_the_card_held_up_to_the_camera(qtbot, window, tmp_pat
     assert camera.result.frames == 5 and not camera.view.pixmap().isNull()  # the clerk saw the frames
     assert not camera.timer.isActive() and not camera.isVisible()
 
-    none = window.read_card_with_camera(dlg, sources=[])
+    none = window.capture.read_card_with_camera(dlg, sources=[])
     assert not none.start_button.isEnabled() and "No camera" in none.hint.text()
     none.close()
 
@@ -340,7 +340,7 @@ def test_checklist_shows_what_the_dossier_still_lacks(qtbot, window, workspace, 
         "Giấy chứng sinh" in window.checklist.text()
         and "Tờ khai đăng ký khai sinh" in window.checklist.text()
     )
-    job = window.run_import("HS-070", "Giấy chứng sinh", "document", [str(page_png)])
+    job = window.capture.run_import("HS-070", "Giấy chứng sinh", "document", [str(page_png)])
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(lambda: "Giấy chứng sinh" not in window.checklist.text())
     assert "Tờ khai đăng ký khai sinh" in window.checklist.text()
@@ -355,17 +355,17 @@ def test_after_a_crash_the_window_offers_to_resume_the_work_left_half_done(qtbot
     workspace.record("job.begin", "Recognising text HS-080", {"id": "crashed-1"})  # then the power went
     win = MainWindow(workspace, Settings(ocr_jobs=1))
     qtbot.addWidget(win)
-    assert not win.recovery.isHidden() and "1" in win.recovery_text.text()
-    assert "Recognising text HS-080" in win.recovery_text.text()
-    job = win.resume_work()
-    assert win.recovery.isHidden()
+    assert not win.recovery.bar.isHidden() and "1" in win.recovery.text.text()
+    assert "Recognising text HS-080" in win.recovery.text.text()
+    job = win.recovery.resume_work()
+    assert win.recovery.bar.isHidden()
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None and workspace.component("HS-080", "Đơn").status == "processed"
     qtbot.waitUntil(lambda: win.runner.settled())
     win.runner.shutdown()
     again = MainWindow(workspace, Settings())  # nothing left: no offer
     qtbot.addWidget(again)
-    assert again.recovery.isHidden()
+    assert again.recovery.bar.isHidden()
 
 
 def test_activity_shows_who_did_what_and_diagnostics_go_to_the_clipboard(qtbot, window, workspace, page_png):
@@ -374,13 +374,13 @@ def test_activity_shows_who_did_what_and_diagnostics_go_to_the_clipboard(qtbot, 
     workspace.create_dossier("HS-090")
     window.refresh()
     window.select_code("HS-090")
-    job = window.run_import("HS-090", "Đơn", "document", [str(page_png)])
+    job = window.capture.run_import("HS-090", "Đơn", "document", [str(page_png)])
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(lambda: window.runner.settled())
-    dlg = window.show_diagnostics()
+    dlg = window.support.show_diagnostics()
     actions = [dlg.audit.item(r, 2).text() for r in range(dlg.audit.rowCount())]
     assert "page.capture" in actions and "job.begin" in actions
-    job = window.copy_diagnostics()
+    job = window.support.copy_diagnostics()
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(
         lambda: (
@@ -394,7 +394,7 @@ def test_activity_shows_who_did_what_and_diagnostics_go_to_the_clipboard(qtbot, 
     workspace.db.execute("DROP TRIGGER events_no_update")  # someone edits the trail by hand
     workspace.db.execute("UPDATE events SET actor = 'ai đó' WHERE id = 1")
     workspace.db.conn.commit()
-    dlg = window.show_diagnostics()
+    dlg = window.support.show_diagnostics()
     assert "changed outside SoHoa" in dlg.trail.text() and "entry 1" in dlg.trail.text()
     dlg.close()
 
@@ -408,7 +408,7 @@ def test_settings_dialog_saves_applies_and_keeps_the_admins_locks(qtbot, workspa
     settings, _ = load_settings(workspace.root)
     win = MainWindow(workspace, settings)
     qtbot.addWidget(win)
-    dlg = win.edit_settings()
+    dlg = win.support.edit_settings()
     _spec, level = dlg.editors["sign_level"]
     assert not level.isEnabled()  # the administrator fixed it
     _spec, daily = dlg.editors["upload_daily_at"]
@@ -418,7 +418,7 @@ def test_settings_dialog_saves_applies_and_keeps_the_admins_locks(qtbot, workspa
     daily.setText("17:30")
     dlg.editors["retention_days"][1].setValue(60)
     dlg._check_and_accept()
-    assert win.settings.upload_daily_at == "17:30" and win.daily_timer.isActive()
+    assert win.settings.upload_daily_at == "17:30" and win.delivery.daily_timer.isActive()
     saved = json.loads((workspace.root / "settings.json").read_text(encoding="utf-8"))
     assert saved["retention_days"] == 60 and "sign_level" not in saved
     again, sources = load_settings(workspace.root)
@@ -448,7 +448,7 @@ def test_dragging_a_page_in_the_strip_keeps_the_new_order(qtbot, window, workspa
     workspace.create_dossier("HS-095")
     window.refresh()
     window.select_code("HS-095")
-    job = window.run_import("HS-095", "Đơn", "document", [str(page_png)] * 3)
+    job = window.capture.run_import("HS-095", "Đơn", "document", [str(page_png)] * 3)
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     qtbot.waitUntil(lambda: window.runner.settled())
     window.select_component("Đơn")
@@ -463,7 +463,7 @@ def test_dragging_a_page_in_the_strip_keeps_the_new_order(qtbot, window, workspa
 
 
 def test_time_left_is_said_once_there_is_a_pace():
-    from app.gui.main_window import time_left
+    from app.gui.jobs import time_left
 
     assert time_left(0, 20, 5.0) is None and time_left(1, 20, 0.5) is None  # too early to say
     assert time_left(5, 20, 30.0) == pytest.approx(90.0)
@@ -474,17 +474,17 @@ def test_one_stack_split_into_two_parts_and_merged_back(qtbot, window, workspace
     workspace.create_dossier("HS-096")
     window.refresh()
     window.select_code("HS-096")
-    job = window.run_import("HS-096", "Đơn", "document", [str(page_png)] * 4)
+    job = window.capture.run_import("HS-096", "Đơn", "document", [str(page_png)] * 4)
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     pages = workspace.pages(workspace.component("HS-096", "Đơn").id)
-    job = window.split_at(pages[2].id, "Giấy chứng sinh")
+    job = window.pages.split_at(pages[2].id, "Giấy chứng sinh")
     qtbot.waitUntil(job.handled.is_set, timeout=30000)
     assert job.error is None
     first = workspace.pages(workspace.component("HS-096", "Đơn").id)
     second = workspace.pages(workspace.component("HS-096", "Giấy chứng sinh").id)
     assert [p.id for p in first] == [pages[0].id, pages[1].id]
     assert [p.id for p in second] == [pages[2].id, pages[3].id] and [p.position for p in second] == [0, 1]
-    job = window.merge("HS-096", "Giấy chứng sinh", "Đơn")
+    job = window.pages.merge("HS-096", "Giấy chứng sinh", "Đơn")
     qtbot.waitUntil(job.handled.is_set, timeout=30000)
     assert job.error is None
     assert [p.id for p in workspace.pages(workspace.component("HS-096", "Đơn").id)] == [p.id for p in pages]
@@ -508,9 +508,9 @@ def test_clerk_checks_the_pages_ocr_could_hardly_read_and_the_blank_ones(qtbot, 
     workspace.create_dossier("HS-080")
     window.refresh()
     window.select_code("HS-080")
-    job = window.run_import("HS-080", "Đơn", "document", [str(f) for f in files])
+    job = window.capture.run_import("HS-080", "Đơn", "document", [str(f) for f in files])
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
-    job = window.process()
+    job = window.capture.process()
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.result == 2 and "2 page(s) to check" in window.statusBar().currentMessage()
     window.select_component("Đơn")
@@ -519,8 +519,8 @@ def test_clerk_checks_the_pages_ocr_could_hardly_read_and_the_blank_ones(qtbot, 
     assert captions == ["1", "2 - hard to read?", "3 - blank?"]
     assert _cells(window.component_view, 2) == ["3 (2 to check)"]
 
-    window.review_pages()
-    dlg: ReviewDialog = window.review_dialog
+    window.pages.review_pages()
+    dlg: ReviewDialog = window.pages.review_dialog
     assert dlg.heading.text() == "Đơn, page 2 (2 to check)" and "hard to read" in dlg.reason.text()
     qtbot.waitUntil(lambda: not dlg.image.pixmap().isNull(), timeout=10000)
     shown = dlg.image.pixmap()
@@ -555,7 +555,7 @@ def test_keyboard_moves_between_the_parts_of_a_dossier(qtbot, window, workspace,
     window.refresh()
     window.select_code("HS-081")
     for name in ("Đơn", "Bản vẽ", "CCCD"):
-        job = window.run_import("HS-081", name, "document", [str(page_png)])
+        job = window.capture.run_import("HS-081", name, "document", [str(page_png)])
         qtbot.waitUntil(job.handled.is_set, timeout=60000)
     names = [c.name for c, _n in window.components.rows]
     window.select_component(names[0])

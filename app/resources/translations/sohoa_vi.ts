@@ -45,6 +45,41 @@
     </message>
 </context>
 <context>
+    <name>CaptureController</name>
+    <message>
+        <source>Reading codes</source>
+        <translation>Đang đọc mã</translation>
+    </message>
+    <message>
+        <source>Looking for scanners</source>
+        <translation>Đang tìm máy quét</translation>
+    </message>
+    <message>
+        <source>Scanning</source>
+        <translation>Đang quét</translation>
+    </message>
+    <message>
+        <source>Pages to import</source>
+        <translation>Chọn trang cần nhập</translation>
+    </message>
+    <message>
+        <source>Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</source>
+        <translation>Ảnh quét (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</translation>
+    </message>
+    <message>
+        <source>Importing pages</source>
+        <translation>Đang nhập trang</translation>
+    </message>
+    <message>
+        <source>Recognising text</source>
+        <translation>Đang nhận dạng chữ</translation>
+    </message>
+    <message>
+        <source>Text recognised. {n} page(s) to check: Ctrl+E</source>
+        <translation>Đã nhận dạng chữ. {n} trang cần xem lại: Ctrl+E</translation>
+    </message>
+</context>
+<context>
     <name>ComponentDialog</name>
     <message>
         <source>Import pages</source>
@@ -96,6 +131,29 @@
     <message>
         <source>Status</source>
         <translation>Trạng thái</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryController</name>
+    <message>
+        <source>Pause sending</source>
+        <translation>Tạm dừng gửi</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Sent: {sent}. Refused: {failed}. Waiting to retry: {waiting}.</source>
+        <translation>Đã gửi: {sent}. Bị từ chối: {failed}. Chờ gửi lại: {waiting}.</translation>
+    </message>
+    <message>
+        <source>Resume sending</source>
+        <translation>Tiếp tục gửi</translation>
+    </message>
+    <message>
+        <source>Sending paused</source>
+        <translation>Đã tạm dừng gửi</translation>
     </message>
 </context>
 <context>
@@ -169,6 +227,17 @@
     </message>
 </context>
 <context>
+    <name>DrawingController</name>
+    <message>
+        <source>Scanning</source>
+        <translation>Đang quét</translation>
+    </message>
+    <message>
+        <source>Stitching the drawing</source>
+        <translation>Đang ghép bản vẽ</translation>
+    </message>
+</context>
+<context>
     <name>DrawingDialog</name>
     <message>
         <source>Large drawing</source>
@@ -236,18 +305,37 @@
     </message>
 </context>
 <context>
+    <name>JobPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Đã hủy.</translation>
+    </message>
+    <message>
+        <source>{n} pages so far</source>
+        <translation>Đã quét {n} trang</translation>
+    </message>
+    <message>
+        <source>less than a minute left</source>
+        <translation>còn chưa đến một phút</translation>
+    </message>
+    <message>
+        <source>about {n} min left</source>
+        <translation>còn khoảng {n} phút</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>xong</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>SoHoa - Dossier digitization</source>
         <translation>SoHoa - Số hóa hồ sơ</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>Tiếp tục</translation>
-    </message>
-    <message>
-        <source>Later</source>
-        <translation>Để sau</translation>
     </message>
     <message>
         <source>Select a dossier</source>
@@ -264,14 +352,6 @@
     <message>
         <source>All dossiers</source>
         <translation>Tất cả hồ sơ</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Hủy</translation>
-    </message>
-    <message>
-        <source>Pause sending</source>
-        <translation>Tạm dừng gửi</translation>
     </message>
     <message>
         <source>Workspace: {path}</source>
@@ -372,166 +452,6 @@
     <message>
         <source>Select a dossier first.</source>
         <translation>Hãy chọn một hồ sơ trước.</translation>
-    </message>
-    <message>
-        <source>Reading codes</source>
-        <translation>Đang đọc mã</translation>
-    </message>
-    <message>
-        <source>Turn left</source>
-        <translation>Xoay trái</translation>
-    </message>
-    <message>
-        <source>Turn right</source>
-        <translation>Xoay phải</translation>
-    </message>
-    <message>
-        <source>Keep as scanned (no crop, turn or straightening)</source>
-        <translation>Giữ nguyên như bản quét (không cắt, xoay hay chỉnh thẳng)</translation>
-    </message>
-    <message>
-        <source>Not blank</source>
-        <translation>Không phải trang trống</translation>
-    </message>
-    <message>
-        <source>Delete page</source>
-        <translation>Xóa trang</translation>
-    </message>
-    <message>
-        <source>Split here: this page and the next ones into a new part...</source>
-        <translation>Tách tại đây: trang này và các trang sau thành thành phần mới...</translation>
-    </message>
-    <message>
-        <source>Scan this page again</source>
-        <translation>Quét lại trang này</translation>
-    </message>
-    <message>
-        <source>Split</source>
-        <translation>Tách</translation>
-    </message>
-    <message>
-        <source>Name of the new part</source>
-        <translation>Tên thành phần mới</translation>
-    </message>
-    <message>
-        <source>Changing the page</source>
-        <translation>Đang sửa trang</translation>
-    </message>
-    <message>
-        <source>Merge into</source>
-        <translation>Gộp vào</translation>
-    </message>
-    <message>
-        <source>Looking for scanners</source>
-        <translation>Đang tìm máy quét</translation>
-    </message>
-    <message>
-        <source>Pages to import</source>
-        <translation>Chọn trang cần nhập</translation>
-    </message>
-    <message>
-        <source>Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</source>
-        <translation>Bản quét (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)</translation>
-    </message>
-    <message>
-        <source>Scanning</source>
-        <translation>Đang quét</translation>
-    </message>
-    <message>
-        <source>Stitching the drawing</source>
-        <translation>Đang ghép bản vẽ</translation>
-    </message>
-    <message>
-        <source>Importing pages</source>
-        <translation>Đang nhập trang</translation>
-    </message>
-    <message>
-        <source>Recognising text</source>
-        <translation>Đang nhận dạng chữ</translation>
-    </message>
-    <message>
-        <source>Text recognised. {n} page(s) to check: Ctrl+E</source>
-        <translation>Đã nhận dạng chữ. {n} trang cần xem lại: Ctrl+E</translation>
-    </message>
-    <message>
-        <source>Nothing to sign yet: process the dossier&apos;s components first.</source>
-        <translation>Chưa có gì để ký: hãy xử lý các thành phần của hồ sơ trước.</translation>
-    </message>
-    <message>
-        <source>Looking for tokens</source>
-        <translation>Đang tìm thiết bị ký số</translation>
-    </message>
-    <message>
-        <source>Signing</source>
-        <translation>Đang ký số</translation>
-    </message>
-    <message>
-        <source>Checking signatures</source>
-        <translation>Đang kiểm tra chữ ký</translation>
-    </message>
-    <message>
-        <source>Sending</source>
-        <translation>Đang gửi</translation>
-    </message>
-    <message>
-        <source>Settings saved.</source>
-        <translation>Đã lưu cài đặt.</translation>
-    </message>
-    <message>
-        <source>Collecting diagnostic info</source>
-        <translation>Đang thu thập thông tin chẩn đoán</translation>
-    </message>
-    <message>
-        <source>Diagnostic info copied: paste it into your message to support.</source>
-        <translation>Đã sao chép thông tin chẩn đoán: dán vào thư gửi bộ phận hỗ trợ.</translation>
-    </message>
-    <message>
-        <source>Sent: {sent}. Refused: {failed}. Waiting to retry: {waiting}.</source>
-        <translation>Đã gửi: {sent}. Bị từ chối: {failed}. Chờ gửi lại: {waiting}.</translation>
-    </message>
-    <message>
-        <source>Resume sending</source>
-        <translation>Tiếp tục gửi</translation>
-    </message>
-    <message>
-        <source>Sending paused</source>
-        <translation>Đã tạm dừng gửi</translation>
-    </message>
-    <message>
-        <source>{n} scanned parts are not processed yet</source>
-        <translation>{n} thành phần đã quét chưa được xử lý</translation>
-    </message>
-    <message>
-        <source>{n} files stopped on their way to the portal</source>
-        <translation>{n} tệp đang gửi lên cổng thì bị dừng</translation>
-    </message>
-    <message>
-        <source>interrupted: {jobs}</source>
-        <translation>bị gián đoạn: {jobs}</translation>
-    </message>
-    <message>
-        <source>SoHoa stopped in the middle of some work: </source>
-        <translation>SoHoa đã dừng khi đang làm dở: </translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Đã hủy.</translation>
-    </message>
-    <message>
-        <source>{n} pages so far</source>
-        <translation>Đã quét {n} trang</translation>
-    </message>
-    <message>
-        <source>less than a minute left</source>
-        <translation>còn chưa đến một phút</translation>
-    </message>
-    <message>
-        <source>about {n} min left</source>
-        <translation>còn khoảng {n} phút</translation>
-    </message>
-    <message>
-        <source>done</source>
-        <translation>xong</translation>
     </message>
 </context>
 <context>
@@ -662,6 +582,88 @@
     <message>
         <source>Waiting: {waiting}. Sent: {sent}. Refused: {refused}.</source>
         <translation>Chờ gửi: {waiting}. Đã gửi: {sent}. Bị từ chối: {refused}.</translation>
+    </message>
+</context>
+<context>
+    <name>PagesController</name>
+    <message>
+        <source>Changing the page</source>
+        <translation>Đang sửa trang</translation>
+    </message>
+    <message>
+        <source>Turn left</source>
+        <translation>Xoay trái</translation>
+    </message>
+    <message>
+        <source>Turn right</source>
+        <translation>Xoay phải</translation>
+    </message>
+    <message>
+        <source>Keep as scanned (no crop, turn or straightening)</source>
+        <translation>Giữ nguyên như bản quét (không cắt, xoay hay chỉnh thẳng)</translation>
+    </message>
+    <message>
+        <source>Not blank</source>
+        <translation>Không phải trang trống</translation>
+    </message>
+    <message>
+        <source>Delete page</source>
+        <translation>Xóa trang</translation>
+    </message>
+    <message>
+        <source>Split here: this page and the next ones into a new part...</source>
+        <translation>Tách tại đây: trang này và các trang sau thành thành phần mới...</translation>
+    </message>
+    <message>
+        <source>Scan this page again</source>
+        <translation>Quét lại trang này</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Tách</translation>
+    </message>
+    <message>
+        <source>Name of the new part</source>
+        <translation>Tên thành phần mới</translation>
+    </message>
+    <message>
+        <source>Merge into</source>
+        <translation>Gộp vào</translation>
+    </message>
+    <message>
+        <source>Scanning</source>
+        <translation>Đang quét</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryController</name>
+    <message>
+        <source>Resume</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Để sau</translation>
+    </message>
+    <message>
+        <source>{n} scanned parts are not processed yet</source>
+        <translation>{n} thành phần đã quét chưa được xử lý</translation>
+    </message>
+    <message>
+        <source>{n} files stopped on their way to the portal</source>
+        <translation>{n} tệp đang gửi lên cổng thì bị dừng</translation>
+    </message>
+    <message>
+        <source>interrupted: {jobs}</source>
+        <translation>bị gián đoạn: {jobs}</translation>
+    </message>
+    <message>
+        <source>SoHoa stopped in the middle of some work: </source>
+        <translation>SoHoa đã dừng khi đang làm dở: </translation>
+    </message>
+    <message>
+        <source>Recognising text</source>
+        <translation>Đang nhận dạng chữ</translation>
     </message>
 </context>
 <context>
@@ -997,6 +999,44 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
     <message>
         <source>PIN</source>
         <translation>Mã PIN</translation>
+    </message>
+</context>
+<context>
+    <name>SigningController</name>
+    <message>
+        <source>Nothing to sign yet: process the dossier&apos;s components first.</source>
+        <translation>Chưa có gì để ký: hãy xử lý các thành phần của hồ sơ trước.</translation>
+    </message>
+    <message>
+        <source>Looking for tokens</source>
+        <translation>Đang tìm thiết bị ký số</translation>
+    </message>
+    <message>
+        <source>Signing</source>
+        <translation>Đang ký số</translation>
+    </message>
+    <message>
+        <source>Check a signed file</source>
+        <translation>Kiểm tra tệp đã ký</translation>
+    </message>
+    <message>
+        <source>Checking signatures</source>
+        <translation>Đang kiểm tra chữ ký</translation>
+    </message>
+</context>
+<context>
+    <name>SupportController</name>
+    <message>
+        <source>Settings saved.</source>
+        <translation>Đã lưu cài đặt.</translation>
+    </message>
+    <message>
+        <source>Diagnostic info copied: paste it into your message to support.</source>
+        <translation>Đã sao chép thông tin chẩn đoán: dán vào thư gửi bộ phận hỗ trợ.</translation>
+    </message>
+    <message>
+        <source>Collecting diagnostic info</source>
+        <translation>Đang thu thập thông tin chẩn đoán</translation>
     </message>
 </context>
 <context>
