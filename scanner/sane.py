@@ -15,24 +15,24 @@ import signal
 import subprocess
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from common.errors import QT_TRANSLATE_NOOP, Cancelled
 from common.progress import Progress, report
+from scanner import driver
+from scanner.driver import (
+    PAGE_SIZES_MM,
+    Capabilities,
+    Device,
+    DeviceNotFound,
+    ScanFailed,
+    ScannedPage,
+    ScanProfile,
+)
 from scanner.errors import ScannerError
 
 log = logging.getLogger(__name__)
-
-MODES = ("color", "gray", "lineart")
-SOURCES = ("flatbed", "adf", "duplex")
-PAGE_SIZES_MM = {
-    "A4": (210, 297),
-    "A3": (297, 420),
-    "A5": (148, 210),
-    "letter": (216, 279),
-    "legal": (216, 356),
-}
 
 
 class SaneMissing(ScannerError):
@@ -41,67 +41,12 @@ class SaneMissing(ScannerError):
     )
 
 
-class DeviceNotFound(ScannerError):
-    template = QT_TRANSLATE_NOOP(
-        "scanner",
-        "The scanner {name} is not connected or switched off. Check its cable or network and try again.",
-    )
-
-
-class ScanFailed(ScannerError):
-    template = QT_TRANSLATE_NOOP(
-        "scanner", "The scanner {name} stopped: {detail}. Pages already scanned are kept."
-    )
-
-
-@dataclass(frozen=True)
-class Device:
-    """A scanner as SANE names it. `name` (e.g. `airscan:e0:Canon MF743C`) may change between
-    sessions for USB devices; vendor and model let a saved profile find it again."""
-
-    name: str
-    vendor: str
-    model: str
-    kind: str
-    backend: str = "sane"
-
-    @property
-    def label(self) -> str:
-        return f"{self.vendor} {self.model}".strip() or self.name
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "label": self.label}
-
-
-@dataclass(frozen=True)
-class ScanProfile:
-    resolution: int = 300
-    mode: str = "color"
-    source: str = "flatbed"
-    page_size: str | None = "A4"
-    pages: int | None = None  # None: all the feeder holds (one for the flatbed)
-
-    def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}")
-        if self.source not in SOURCES:
-            raise ValueError(f"source must be one of {', '.join(SOURCES)}")
-        if not 50 <= self.resolution <= 1200:
-            raise ValueError("resolution must be between 50 and 1200 dpi")
-
-
-@dataclass(frozen=True)
-class ScannedPage:
-    path: Path
-    index: int  # 1-based, in scanning order
-    dpi: int
-
-
 @dataclass
 class DeviceOptions:
     modes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     depths: list[str] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)  # "75", "150"... or one "50..1200"
     has_geometry: bool = False
 
 
@@ -130,23 +75,8 @@ def list_devices(*, timeout: float = 20.0) -> list[Device]:
 
 
 def find_device(name: str | None, *, vendor: str = "", model: str = "") -> Device:
-    """The device called `name`, or, when its id changed, the one with the same vendor and model."""
-    devices = list_devices()
-    if name is None:
-        if not devices:
-            raise DeviceNotFound(name="")
-        return devices[0]
-    for d in devices:
-        if d.name == name:
-            return d
-    for d in devices:
-        if (vendor or model) and d.vendor == vendor and d.model == model:
-            log.info("scanner %s found again as %s", name, d.name)
-            return d
-    for d in devices:  # a label typed by the clerk ("Canon MF743C")
-        if name in (d.label, d.model):
-            return d
-    raise DeviceNotFound(name=name)
+    """The SANE device called `name` (or found again by vendor and model): see driver.find_device."""
+    return driver.find_device(name, vendor=vendor, model=model, devices=list_devices())
 
 
 _OPTION = re.compile(r"^\s+--?([\w-]+)\s+(.*?)\s+\[(.*)\]\s*$")
@@ -168,6 +98,8 @@ def device_options(name: str, *, timeout: float = 30.0) -> DeviceOptions:
             opts.sources = values.split("|")
         elif key == "depth":
             opts.depths = values.split("|")
+        elif key == "resolution":
+            opts.resolutions = [v.strip() for v in values.split("|")]
         elif key in ("x", "y"):
             opts.has_geometry = True
     return opts
@@ -296,3 +228,47 @@ def _feeder_empty(stderr: str, pages: int) -> bool:
 def _last_error(stderr: str) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if "scanimage:" in ln]
     return lines[-1].replace("scanimage:", "").strip() if lines else ""
+
+
+def capabilities(name: str) -> Capabilities:
+    """What the device offers, read from its SANE options, in SoHoa's words."""
+    opts = device_options(name)
+    modes = [
+        m
+        for m, words in (("color", ("color", "colour")), ("gray", ("gray", "grey")))
+        if _pick(opts.modes, *words)
+    ]
+    if _pick(opts.modes, "lineart", "binary", "black") or (modes and "1" in opts.depths):
+        modes.append("lineart")
+    sources = [
+        s
+        for s, words in (
+            ("flatbed", ("flatbed", "platen", "normal")),
+            ("adf", ("adf", "feeder", "automatic")),
+            ("duplex", ("duplex",)),
+        )
+        if (not opts.sources and s == "flatbed") or _pick(opts.sources, *words)
+    ]
+    numbers = [[int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", r)[:2]] for r in opts.resolutions]
+    ranged = len(opts.resolutions) == 1 and ".." in opts.resolutions[0] and len(numbers[0]) == 2
+    resolutions = tuple(numbers[0]) if ranged else tuple(n[0] for n in numbers if n)
+    sizes = tuple(PAGE_SIZES_MM) if opts.has_geometry else ()
+    return Capabilities(tuple(modes or ("color",)), tuple(sources), resolutions, ranged, sizes)
+
+
+class SaneDriver:
+    """SANE through its own `scanimage` frontend, in a child process."""
+
+    name = "sane"
+
+    def available(self) -> bool:
+        return shutil.which("scanimage") is not None
+
+    def devices(self, *, timeout: float = 20.0) -> list[Device]:
+        return list_devices(timeout=timeout)
+
+    def capabilities(self, device: str) -> Capabilities:
+        return capabilities(device)
+
+    def scan(self, device, profile, out_dir, *, progress=None, cancel=None) -> Iterator[ScannedPage]:
+        return scan(device, profile, out_dir, progress=progress, cancel=cancel)

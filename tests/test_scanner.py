@@ -118,3 +118,28 @@ def test_a_driver_that_dies_mid_batch_ends_the_scan_with_the_pages_kept(sane_tes
             if len(got) == 1:
                 threading.Thread(target=kill_the_driver).start()
     assert "crashed" in str(err.value) and len(got) >= 1 and got[0].path.is_file()
+
+
+def test_the_driver_interface_lists_describes_and_scans_through_the_sane_backend(sane_test, tmp_path):
+    """What the app uses (scanner.driver): devices carry their backend, capabilities come in SoHoa's
+    words, a scan goes to the backend that found the device, and an unknown backend is refused."""
+    from scanner import driver
+    from scanner.driver import Capabilities, ScanProfile, UnknownBackend
+
+    devices = driver.list_devices()
+    assert devices and all(d.backend == "sane" for d in devices)
+    test0 = driver.find_device("test:0")
+    caps = driver.get_driver(test0.backend).capabilities(test0.name)
+    assert isinstance(caps, Capabilities)
+    assert {"color", "gray"} <= set(caps.modes) and {"flatbed", "adf"} <= set(caps.sources)
+    assert caps.resolution_range and caps.resolutions[0] <= 300 <= caps.resolutions[1]
+    pages = list(driver.scan(test0, ScanProfile(resolution=50, mode="gray", source="adf", pages=2), tmp_path))
+    assert [p.index for p in pages] == [1, 2] and all(p.path.exists() for p in pages)
+    with pytest.raises(UnknownBackend):
+        driver.get_driver("twain-on-linux")
+    import sys
+
+    # planning the scans of a large sheet is geometry alone: no OpenCV, no matcher
+    probe = "import sys, scanner.plan; print('cv2' in sys.modules, 'scanner.stitch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

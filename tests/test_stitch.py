@@ -152,7 +152,7 @@ def test_repeated_rooms_with_narrow_overlaps_are_placed_right():
 
 
 def test_tile_plans_cover_the_sheet_with_real_overlaps():
-    from scanner.stitch import plan_tiles
+    from scanner.plan import plan_tiles
 
     a1 = plan_tiles("A1", "A3")
     assert (a1.rows, a1.cols) != (2, 2) and a1.rows * a1.cols == 6  # 2x2 A3 would share nothing

@@ -65,7 +65,7 @@ def register(sub) -> None:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    from scanner.sane import list_devices
+    from scanner.driver import list_devices
 
     devices = list_devices()
     if args.json:
@@ -84,7 +84,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     import threading
 
     from app.pipeline import saved_scanner
-    from scanner.sane import ScanProfile, find_device, scan
+    from scanner.driver import ScanProfile, find_device, scan
 
     settings, _ = current_settings()
     try:
@@ -118,9 +118,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     pages = []
     try:
-        for page in scan(
-            device.name, profile, args.out_dir, progress=progress_printer("scan"), cancel=cancel
-        ):
+        for page in scan(device, profile, args.out_dir, progress=progress_printer("scan"), cancel=cancel):
             pages.append({"path": str(page.path), "index": page.index, "dpi": page.dpi})
             if not args.json:
                 print(translate("cli", "Scanned {path}").format(path=page.path))

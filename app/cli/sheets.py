@@ -147,7 +147,7 @@ def cmd_stitch(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Which parts of a large sheet to put on the glass, in order."""
-    from scanner.stitch import SHEETS_MM, plan_tiles
+    from scanner.plan import SHEETS_MM, plan_tiles
 
     def size(text: str) -> str | tuple[float, float]:
         if text.upper() in SHEETS_MM:

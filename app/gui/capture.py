@@ -76,7 +76,7 @@ class CaptureController(Controller):
 
     def run_scan(self, code: str, name: str, device: str, profile: dict) -> Job:
         def work(ws, progress, cancel):
-            from scanner.sane import ScanProfile
+            from scanner.driver import ScanProfile
 
             added = pipeline.scan_into(
                 ws, code, name, device, ScanProfile(**profile), progress=progress, cancel=cancel
@@ -144,6 +144,6 @@ class CaptureController(Controller):
 
 
 def _list_scanners():
-    from scanner.sane import list_devices
+    from scanner.driver import list_devices
 
     return list_devices()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scanner.stitch import TilePlan, plan_tiles
+from scanner.plan import TilePlan, plan_tiles
 
 SHEETS = ("A0", "A1", "A2")
 BEDS = ("A3", "A4")
@@ -131,7 +131,7 @@ class DrawingDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        from scanner.stitch import SHEETS_MM
+        from scanner.plan import SHEETS_MM
 
         w, h = SHEETS_MM[self.sheet.currentText()]
         self.view.show_plan(self.plan, (max(w, h), min(w, h)), len(self.files))

@@ -13,7 +13,7 @@ from app.pipeline.cleanup import clean_pages
 from app.workspace import Page, Workspace
 from common.progress import Progress
 from scanner import import_files, iter_files_pages
-from scanner.sane import ScanFailed
+from scanner.driver import ScanFailed
 
 
 def import_into(
@@ -153,7 +153,7 @@ def scan_into(
 ) -> list[Page]:
     """Scan with `device` and add each page to the component as it arrives (a crash or a jammed
     feeder keeps what was scanned); progress counts the pages so far."""
-    from scanner.sane import scan
+    from scanner.driver import scan
 
     out_dir = ws.work_dir() / "scans"
     added: list[Page] = []
@@ -169,7 +169,7 @@ def scan_into(
 def saved_scanner(settings: Settings):
     """The scanner the settings name (found again by make and model if SANE renamed it), or the
     first one SANE sees when none is saved."""
-    from scanner.sane import find_device
+    from scanner.driver import find_device
 
     if not settings.scan_device:
         return find_device(None)
@@ -187,9 +187,10 @@ def scan_one_page(
     cancel: threading.Event | None = None,
 ) -> Path:
     """One page from the glass with the saved profile (a page scanned again, a drawing's part)."""
-    from scanner.sane import ScanProfile, scan
+    from scanner.driver import ScanProfile, scan
 
-    name = device or saved_scanner(settings).name
+    target = device or saved_scanner(settings)  # a saved scanner is scanned by the backend that found it
+    name = target if isinstance(target, str) else target.name
     profile = ScanProfile(
         resolution=settings.scan_resolution,
         mode=mode or settings.scan_mode,
@@ -197,7 +198,7 @@ def scan_one_page(
         page_size=page_size,
         pages=1,
     )
-    scans = list(scan(name, profile, out_dir, cancel=cancel))
+    scans = list(scan(target, profile, out_dir, cancel=cancel))
     if not scans:
         raise ScanFailed(name=name, detail="the scanner gave no page")
     return Path(scans[-1].path)

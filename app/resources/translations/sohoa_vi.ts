@@ -1586,6 +1586,10 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
         <translation>Máy quét {name} đã dừng: {detail}. Các trang đã quét vẫn được giữ.</translation>
     </message>
     <message>
+        <source>SoHoa has no scanner backend called {name}.</source>
+        <translation>SoHoa không có trình điều khiển máy quét nào tên {name}.</translation>
+    </message>
+    <message>
         <source>The tiles cannot be put together: {detail}</source>
         <translation>Không ghép được các mảnh: {detail}</translation>
     </message>
