@@ -118,23 +118,22 @@ def cmd_stitch(args: argparse.Namespace) -> int:
         raise UsageError(detail=translate("cli", "The sheet is written as .pdf, .png or .tif."))
     grid = parse_grid(args.grid)
     settings, _ = current_settings()
-    data = stitch_drawing(
+    report = stitch_drawing(
         args.tiles, out, grid=grid, lang=settings.ocr_languages, progress=progress_printer("stitch")
     )
-    data = {"ok": data["verdict"] == "ok", "output": str(out), **data}
     if args.json:
-        print_json(data)
+        print_json({"ok": report.ok, "output": str(out), **report.as_dict()})
     else:
         print(
-            translate("cli", "Sheet written to {path} ({verdict})").format(path=out, verdict=data["verdict"])
+            translate("cli", "Sheet written to {path} ({verdict})").format(path=out, verdict=report.verdict)
         )
-        if data["rescan_tiles"]:
+        if report.rescan_tiles:
             print(
                 translate("cli", "Scan these tiles again with the sheet shifted: {tiles}").format(
-                    tiles=", ".join(str(i + 1) for i in data["rescan_tiles"])
+                    tiles=", ".join(str(i + 1) for i in report.rescan_tiles)
                 )
             )
-    if "resolution_below_200dpi" in data.get("warnings", []):
+    if "resolution_below_200dpi" in report.warnings:
         print(
             translate(
                 "cli",
@@ -142,7 +141,7 @@ def cmd_stitch(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
-    return 0 if data["verdict"] == "ok" else 1
+    return 0 if report.ok else 1
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.workspace import Page, Workspace
+from app.workspace import Page, PageCleanup, Workspace
 from common.progress import Progress
 
 
@@ -39,7 +39,8 @@ def clean_pages(
             if page.rotation:  # EXIF or a clerk's turn: analyse the page as it will be read
                 arr = np.ascontiguousarray(np.rot90(arr, k=-page.rotation // 90))
             found = analyse_page(arr, page.dpi)
-            page = ws.set_page_cleanup(page.id, {**found.as_dict(), "base_rotation": page.rotation})
+            decided = PageCleanup.from_dict({**found.as_dict(), "base_rotation": page.rotation})
+            page = ws.set_page_cleanup(page.id, decided)
             make_thumbnail(ws, page, arr)
         out.append(page)
         report(progress, n + 1, len(pages))
@@ -51,10 +52,10 @@ THUMB_PX = 220
 
 def thumbnail_path(ws: Workspace, page: Page) -> Path:
     """Where a page's small preview is kept (it changes when the page's turn does)."""
-    c = page.cleanup_dict or {}
+    c = page.cleanup_facts
     turn = (
-        (page.rotation + (c.get("rotation_deg") or 0)) % 360
-        if c.get("base_rotation") is not None
+        (page.rotation + c.rotation_deg) % 360
+        if c is not None and c.base_rotation is not None
         else page.rotation
     )
     return ws.root / "thumbs" / f"{page.blob[:32]}-{turn}.jpg"
@@ -75,9 +76,9 @@ def upright_image(ws: Workspace, page: Page, max_px: int, arr: np.ndarray | None
             arr = np.asarray(img)
         if page.rotation:
             arr = np.rot90(arr, k=-page.rotation // 90)
-    c = page.cleanup_dict or {}
-    if c.get("rotation_deg"):
-        arr = np.rot90(arr, k=-int(c["rotation_deg"]) // 90)
+    c = page.cleanup_facts
+    if c is not None and c.rotation_deg:
+        arr = np.rot90(arr, k=-c.rotation_deg // 90)
     h, w = arr.shape[:2]
     f = min(1.0, max_px / max(h, w))
     return cv2.resize(

@@ -13,6 +13,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -185,6 +186,39 @@ def _write_sheet(
     }
 
 
+@dataclass(frozen=True)
+class SheetReport:
+    """What stitching a drawing's scans (or compressing one large scan) gave: each tile's placement,
+    each seam's check, the verdict and the tiles to scan again, and the written sheet's facts."""
+
+    verdict: str  # "ok" or "needs_rescan"
+    rescan_tiles: list[int]
+    sheet_px: list[int]
+    dpi: float
+    tiles: list[dict]  # index, placed, matrix (2x3, tile to sheet), size
+    seams: list[dict]  # tiles, inliers, residual_px, confirmed, reason
+    sheet: dict  # the output: size in pixels and millimetres, bytes...
+    warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> dict:
+        """What the workspace keeps of it beside a drawing part (the window shows weak seams from it)."""
+        return {
+            "verdict": self.verdict,
+            "rescan_tiles": self.rescan_tiles,
+            "dpi": self.dpi,
+            "tiles": [{k: t.get(k) for k in ("placed", "matrix", "size")} for t in self.tiles],
+            "seams": [{k: s[k] for k in ("tiles", "residual_px", "confirmed", "reason")} for s in self.seams],
+        }
+
+
 def stitch_drawing(
     paths: list[str | os.PathLike[str]],
     output: str | os.PathLike[str],
@@ -194,7 +228,7 @@ def stitch_drawing(
     title: str = "",
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
-) -> dict:
+) -> SheetReport:
     """Place the tiles, build the sheet and write it; the stitch report with the output's facts.
 
     One input that is a large TIFF is not stitched: it takes the same path to the output, read in
@@ -212,10 +246,7 @@ def stitch_drawing(
     seconds: dict[str, float] = {}
     t0 = time.monotonic()
     if len(paths) == 1:
-        return {
-            "seconds": seconds,
-            **_single_sheet(Path(paths[0]), output, lang=lang, title=title, progress=progress, cancel=cancel),
-        }
+        return _single_sheet(Path(paths[0]), output, lang=lang, title=title, progress=progress, cancel=cancel)
     tiles, features, dpi = load_tiles(paths, cancel=cancel)
     if len(tiles) < 2:
         raise StitchError(detail="at least two tiles are needed")
@@ -258,19 +289,19 @@ def stitch_drawing(
     )
     seconds["write"] = time.monotonic() - t
     seconds["total"] = time.monotonic() - t0
-    return {
+    return SheetReport(
         **result.as_dict(),
-        "sheet": written,
-        "warnings": _warnings(dpi),
-        "seconds": {k: round(v, 2) for k, v in seconds.items()},
-    }
+        sheet=written,
+        warnings=_warnings(dpi),
+        seconds={k: round(v, 2) for k, v in seconds.items()},
+    )
 
 
 def _warnings(dpi: float) -> list[str]:
     return ["resolution_below_200dpi"] if dpi < MIN_COPY_DPI - 0.5 else []
 
 
-def _single_sheet(path: Path, output: Path, *, lang: str, title: str, progress, cancel) -> dict:
+def _single_sheet(path: Path, output: Path, *, lang: str, title: str, progress, cancel) -> SheetReport:
     """One large image: read in bands when it is a TIFF, whole otherwise; paper whitened per band."""
     import cv2
 
@@ -319,16 +350,16 @@ def _single_sheet(path: Path, output: Path, *, lang: str, title: str, progress, 
         title=output.stem,
         cancel=cancel,
     )
-    return {
-        "verdict": "ok",
-        "rescan_tiles": [],
-        "sheet_px": [width, height],
-        "dpi": dpi,
-        "tiles": [{"index": 0, "placed": True, "matrix": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]}],
-        "seams": [],
-        "sheet": written,
-        "warnings": _warnings(dpi),
-    }
+    return SheetReport(
+        verdict="ok",
+        rescan_tiles=[],
+        sheet_px=[width, height],
+        dpi=dpi,
+        tiles=[{"index": 0, "placed": True, "matrix": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]}],
+        seams=[],
+        sheet=written,
+        warnings=_warnings(dpi),
+    )
 
 
 def process_drawing(ws, component, pages, settings, dossier, title, progress, cancel) -> Artifact:
@@ -347,17 +378,8 @@ def process_drawing(ws, component, pages, settings, dossier, title, progress, ca
             progress=progress,
             cancel=cancel,
         )
-        summary = {
-            "verdict": report["verdict"],
-            "rescan_tiles": report["rescan_tiles"],
-            "dpi": report["dpi"],
-            "tiles": [{k: t.get(k) for k in ("placed", "matrix", "size")} for t in report["tiles"]],
-            "seams": [
-                {k: s[k] for k in ("tiles", "residual_px", "confirmed", "reason")} for s in report["seams"]
-            ],
-        }
-        ws.update_component_meta(component.id, stitch=summary)
-        sheet = report["sheet"]
+        ws.update_component_meta(component.id, stitch=report.summary())
+        sheet = report.sheet
         return ws.add_artifact(
             component.id,
             ArtifactKind.SHEET_PDF,
@@ -368,6 +390,6 @@ def process_drawing(ws, component, pages, settings, dossier, title, progress, ca
                 "lang": settings.ocr_languages,
                 "size": sheet["size_bytes"],
                 "sheet_mm": [sheet["width_mm"], sheet["height_mm"]],
-                "verdict": report["verdict"],
+                "verdict": report.verdict,
             },
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.pipeline.capture import import_into
 from app.pipeline.cleanup import make_thumbnail
 from app.pipeline.errors import PageLocked, PipelineError
-from app.workspace import Component, Page, Status, Workspace
+from app.workspace import Component, Page, PageCleanup, Status, Workspace
 
 PAGE_EDITS = ("rotate_left", "rotate_right", "delete", "keep_as_scanned", "not_blank")
 
@@ -23,7 +23,7 @@ def edit_page(ws: Workspace, page_id: int, action: str, *, actor: str = "") -> P
     page = ws.page(page_id)
     comp = ws.component_by_id(page.component_id)
     _editable(comp)
-    c = page.cleanup_dict
+    c = page.cleanup_facts
     if action == "delete":
         ws.delete_page(page_id, actor=actor)
         page = None
@@ -31,27 +31,23 @@ def edit_page(ws: Workspace, page_id: int, action: str, *, actor: str = "") -> P
         turn = 90 if action == "rotate_right" else 270
         if c:  # the decided turn changes; the crop (found before any quarter turn) still holds
             page = ws.set_page_cleanup(
-                page_id, {**c, "rotation_deg": (c.get("rotation_deg", 0) + turn) % 360}, actor=actor
+                page_id, replace(c, rotation_deg=(c.rotation_deg + turn) % 360), actor=actor
             )
         else:
             page = ws.rotate_page(page_id, turn)
     elif action == "keep_as_scanned":
         w, h = (page.height, page.width) if page.rotation % 180 else (page.width, page.height)
-        base = c or {"blank": False, "colour": False, "orientation_confidence": 1.0}
-        page = ws.set_page_cleanup(
-            page_id,
-            {
-                **base,
-                "crop": [0, 0, w, h],
-                "rotation_deg": 0,
-                "skew_deg": 0.0,
-                "orientation_source": "clerk",
-                "base_rotation": page.rotation,
-            },
-            actor=actor,
+        kept = replace(
+            c or PageCleanup(),
+            crop=(0, 0, w, h),
+            rotation_deg=0,
+            skew_deg=0.0,
+            orientation_source="clerk",
+            base_rotation=page.rotation,
         )
+        page = ws.set_page_cleanup(page_id, kept, actor=actor)
     elif action == "not_blank" and c:
-        page = ws.set_page_cleanup(page_id, {**c, "blank": False}, actor=actor)
+        page = ws.set_page_cleanup(page_id, replace(c, blank=False), actor=actor)
     if comp.status == Status.PROCESSED:
         ws.set_component_status(comp.id, Status.CAPTURED)
     if page is not None:
@@ -119,7 +115,7 @@ def flagged_pages(ws: Workspace, component: Component) -> list[Flagged]:
     out = []
     for n, page in enumerate(ws.pages(component.id)):
         reasons = []
-        if (page.cleanup_dict or {}).get("blank"):
+        if page.cleanup_facts is not None and page.cleanup_facts.blank:
             reasons.append("blank")
         entry = review.get(str(page.id))
         if entry:
@@ -137,8 +133,8 @@ def mark_reviewed(ws: Workspace, page_id: int, *, actor: str = "") -> None:
     review = dict(component.meta_dict.get("review") or {})
     review.pop(str(page_id), None)
     ws.update_component_meta(component.id, review=review or None)
-    if (page.cleanup_dict or {}).get("blank"):
-        ws.set_page_cleanup(page_id, {**page.cleanup_dict, "blank": False}, actor=actor)
+    if page.cleanup_facts is not None and page.cleanup_facts.blank:
+        ws.set_page_cleanup(page_id, replace(page.cleanup_facts, blank=False), actor=actor)
     ws.record("page.reviewed", str(page_id), {"component": component.name}, actor)
 
 

@@ -20,27 +20,22 @@ LOW_CONFIDENCE = 60.0  # Tesseract's mean word confidence (0-100) below which a 
 def _page_source(ws: Workspace, p: Page) -> PageSource:
     """What OCR needs for a page: its file, and the cleanup recorded for it (if any)."""
     path = str(ws.blobs.path(p.blob))
-    c = p.cleanup_dict
-    if not c:
+    c = p.cleanup_facts
+    if c is None:
         # rotation 0 in the workspace means "not decided": the page's own content decides
         return PageSource(dpi=p.dpi, rotation=p.rotation or None, label=p.source, path=path)
-    if c.get("base_rotation"):
+    if c.base_rotation:
         # cleanup measured the page after its recorded turn: OCR turns the file the same way first,
         # which the crop box (found on the turned page) needs; the decided turn follows.
         return PageSource(
             dpi=p.dpi,
-            rotation=(c["base_rotation"] + c["rotation_deg"]) % 360,
+            rotation=(c.base_rotation + c.rotation_deg) % 360,
             label=p.source,
             path=path,
-            skew_deg=c["skew_deg"],
+            skew_deg=c.skew_deg,
         )
     return PageSource(
-        dpi=p.dpi,
-        rotation=c["rotation_deg"],
-        skew_deg=c["skew_deg"],
-        crop=tuple(c["crop"]) if c.get("crop") else None,
-        label=p.source,
-        path=path,
+        dpi=p.dpi, rotation=c.rotation_deg, skew_deg=c.skew_deg, crop=c.crop, label=p.source, path=path
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from app.workspace.status import ArtifactKind, DossierStatus, Status
@@ -83,6 +83,37 @@ class Component:
 
 
 @dataclass(frozen=True)
+class PageCleanup:
+    """What cleanup decided for a page (or a clerk instead), kept beside the untouched original:
+    the paper's box once straightened, the quarter turn that makes it upright, the tilt, and the
+    blank and colour flags. `base_rotation`: the page's recorded turn when it was measured (None in
+    records older than that: the crop is then in the stored image's own coordinates)."""
+
+    crop: tuple[int, int, int, int] | None = None  # left, top, right, bottom
+    rotation_deg: int = 0  # clockwise: 0, 90, 180, 270
+    skew_deg: float = 0.0
+    blank: bool = False
+    colour: bool = False
+    orientation_confidence: float = 1.0
+    orientation_source: str = "ink"  # "ink", "osd" or "clerk"
+    base_rotation: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.crop is not None:
+            object.__setattr__(self, "crop", tuple(int(v) for v in self.crop))
+
+    @classmethod
+    def from_dict(cls, facts: dict) -> PageCleanup:
+        known = {k: v for k, v in facts.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["crop"] = list(self.crop) if self.crop is not None else None
+        return d
+
+
+@dataclass(frozen=True)
 class Page:
     id: int
     component_id: int
@@ -101,6 +132,11 @@ class Page:
     @property
     def cleanup_dict(self) -> dict | None:
         return json.loads(self.cleanup) if self.cleanup else None
+
+    @property
+    def cleanup_facts(self) -> PageCleanup | None:
+        """The cleanup recorded for the page, None when none was decided yet."""
+        return PageCleanup.from_dict(json.loads(self.cleanup)) if self.cleanup else None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from app.workspace.records import (
     DossierExists,
     DossierNotFound,
     Page,
+    PageCleanup,
     WorkspaceError,
     WorkspaceNewer,
     current_user,
@@ -325,10 +326,12 @@ class Workspace:
             for r in self.db["pages"].rows_where("component_id = ?", [component_id], order_by="position")
         ]
 
-    def set_page_cleanup(self, page_id: int, cleanup: dict | None, *, actor: str = "") -> Page:
+    def set_page_cleanup(self, page_id: int, cleanup: PageCleanup | dict | None, *, actor: str = "") -> Page:
         """Record the cleanup of a page (a clerk undoes a transform by recording it as not done, e.g. the
         whole image as the crop, rotation 0); None lets SoHoa decide again. The original image is
         never changed."""
+        if isinstance(cleanup, PageCleanup):
+            cleanup = cleanup.as_dict()
         with self._tx():
             value = json.dumps(cleanup, ensure_ascii=False) if cleanup is not None else None
             self.db["pages"].update(page_id, {"cleanup": value})
