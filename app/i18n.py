@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Callable
 
 from app.paths import resources_dir
 from common.errors import UserError
 
-_qt_translator = None
 _catalog: gettext.NullTranslations | None = None
+_qt = None  # the window's catalogue (app.gui.translation), when it is the one in use
 _language = "en"
+# set by app.gui.translation: loads the Qt catalogue of a language, and says whether a Qt
+# application runs (this module itself never imports Qt)
+_qt_loader: Callable[[str], object | None] | None = None
+_qt_running: Callable[[], bool] = lambda: False  # noqa: E731
+
+
+def use_qt(loader: Callable[[str], object | None], running: Callable[[], bool]) -> None:
+    global _qt_loader, _qt_running
+    _qt_loader, _qt_running = loader, running
 
 
 def translations_dir() -> str:
@@ -29,59 +39,25 @@ def current_language() -> str:
 def install(language: str | None = None, *, qt: bool | None = None) -> str:
     """Load the catalogue for `language` ($SOHOA_LANG, else Vietnamese); English is the source text.
 
-    `qt` (default: whether a Qt application exists) installs the Qt catalogue in the application.
-    Returns the language in use.
+    `qt` (default: whether a Qt application runs) installs the Qt catalogue in the application, so
+    that widgets' own tr() calls are translated too. Returns the language in use.
     """
-    global _qt_translator, _catalog, _language, _qt_base
+    global _qt, _catalog, _language
     language = (os.environ.get("SOHOA_LANG") or language or "vi").split("_")[0].lower()
     if qt is None:
-        qt = _qt_application() is not None
-    app = _qt_application()
-    if app is not None:  # a language chosen again replaces the catalogues installed before
-        for old in (_qt_translator, _qt_base):
-            if old is not None:
-                app.removeTranslator(old)
-    _qt_translator, _catalog, _qt_base = None, None, None
+        qt = _qt_running()
+    if _qt is not None:  # a language chosen again replaces the catalogues installed before
+        _qt.remove()
+    _qt, _catalog = None, None
     if language != "en":
-        if qt:
-            _qt_translator = _load_qt(language)
+        if qt and _qt_loader is not None:
+            _qt = _qt_loader(language)
         else:
             _catalog = _load_gettext(language)
-    if _qt_translator is None and _catalog is None:
+    if _qt is None and _catalog is None:
         language = "en"
     _language = language
     return language
-
-
-def _qt_application():
-    import sys
-
-    if "PySide6.QtCore" not in sys.modules:
-        return None
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.instance()
-
-
-_qt_base = None
-
-
-def _load_qt(language: str):
-    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-
-    global _qt_base
-    translator = QTranslator()
-    if not translator.load(f"sohoa_{language}", translations_dir()):
-        return None
-    app = QCoreApplication.instance()
-    if app is not None:
-        app.installTranslator(translator)
-        base = QTranslator()  # Qt's own buttons and menus
-        if base.load(f"qtbase_{language}", translations_dir()):
-            app.installTranslator(base)
-            _qt_base = base
-    QLocale.setDefault(QLocale(language))
-    return translator
 
 
 def _load_gettext(language: str) -> gettext.GNUTranslations | None:
@@ -95,8 +71,8 @@ def _load_gettext(language: str) -> gettext.GNUTranslations | None:
 
 def translate(context: str, text: str) -> str:
     """Translate `text` in `context` with the installed catalogue (the text itself if none)."""
-    if _qt_translator is not None:
-        return _qt_translator.translate(context, text) or text
+    if _qt is not None:
+        return _qt.translate(context, text) or text
     if _catalog is not None:
         return _catalog.pgettext(context, text)
     return text

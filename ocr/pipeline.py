@@ -96,6 +96,20 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
 
 
+def _append_ready(pdf, font, finished: dict, next_index: int, result: OcrResult, sources_open: dict) -> int:
+    """Add the pages finished in order from `next_index` on; the index of the next one to wait for."""
+    while next_index in finished:
+        out = finished.pop(next_index)
+        if isinstance(out, PageSource):
+            _keep_page(pdf, out, sources_open)
+            result.page_reports.append(PageReport(next_index + 1, "kept", 0, 0.0, 0.0, 0, None))
+        else:
+            _record(result, next_index + 1, out)
+            add_page(pdf, out, font)
+        next_index += 1
+    return next_index
+
+
 def ocr_to_pdf(
     pages: Sequence[PageSource],
     output: str | os.PathLike[str],
@@ -159,15 +173,7 @@ def ocr_to_pdf(
                 pool = _pool(jobs)
                 queue.sort(key=lambda item: -item[0])
                 log.warning("an OCR worker crashed; retrying its pages")
-            while next_index in finished:
-                out = finished.pop(next_index)
-                if isinstance(out, PageSource):
-                    _keep_page(pdf, out, sources_open)
-                    result.page_reports.append(PageReport(next_index + 1, "kept", 0, 0.0, 0.0, 0, None))
-                else:
-                    _record(result, next_index + 1, out)
-                    add_page(pdf, out, font)
-                next_index += 1
+            next_index = _append_ready(pdf, font, finished, next_index, result, sources_open)
     except BaseException:
         for src in sources_open.values():
             src.close()

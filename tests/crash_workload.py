@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def cli(*args: str) -> int:
-    from app.cli import main
+    from app.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

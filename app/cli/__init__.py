@@ -2,14 +2,14 @@
 (`register(sub)`); `output` prints text or JSON; `options` holds what several verbs share. The use
 cases themselves live in `app.pipeline`: a handler reads its arguments, calls them, prints.
 
-`main` is the one place that turns errors into a message in the user's language and an exit code.
+`run` is the one place that turns errors into a message in the user's language and an exit code;
+`app.main` chooses between the window (no command, or `gui`) and this.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
 import sys
 
 from app import __version__
@@ -36,21 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    multiprocessing.freeze_support()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed command: the one place that turns errors into a message in the user's
+    language and an exit code."""
     from app import i18n
     from app.logs import setup_logging
 
     logfile = setup_logging(args.verbose)
-
     i18n.install()
-    command = args.command or "gui"
-    if command == "gui":
-        from app.gui.main import run_gui
-
-        return run_gui()
+    command = args.command
     try:
         return args.handler(args)
     except UserError as exc:

@@ -9,7 +9,6 @@ import sys
 from app.cli.options import current_settings, json_flag, open_workspace
 from app.cli.output import UsageError, local_time, print_json
 from app.i18n import translate
-from app.signsetup import known_modules
 
 
 def register(sub) -> None:
@@ -36,6 +35,7 @@ def register(sub) -> None:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from app.doctor import format_report, run_doctor
+    from app.signsetup import known_modules
 
     settings, sources = current_settings()
     report, ok = run_doctor(settings, sources, known_modules(settings))

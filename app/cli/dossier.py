@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from app.cli.options import (
     json_flag,
@@ -18,8 +19,10 @@ from app.cli.options import (
 from app.cli.output import UsageError, out, print_json, progress_printer
 from app.config import Settings
 from app.i18n import translate
-from app.workspace import Workspace
 from common.errors import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 
 def register(sub) -> None:
@@ -37,6 +40,7 @@ def register(sub) -> None:
         help="read the code from a receipt's barcode and the applicant from a chip ID card's QR in FILE",
     )
     json_flag(q)
+    q.set_defaults(handler=in_workspace(dossier_new))
     q = dsub.add_parser("add", help="import pages into a component of a dossier")
     q.add_argument("code")
     q.add_argument("files", nargs="+", metavar="FILE")
@@ -53,16 +57,20 @@ def register(sub) -> None:
         help="one stack for the whole dossier: separator sheets (SOHOA-TACH QR) start the next component",
     )
     json_flag(q)
+    q.set_defaults(handler=in_workspace(dossier_add))
     q = dsub.add_parser("show", help="one dossier with its components")
     q.add_argument("code")
     json_flag(q)
+    q.set_defaults(handler=in_workspace(dossier_show))
     q = dsub.add_parser("list", help="all dossiers")
     json_flag(q)
+    q.set_defaults(handler=in_workspace(dossier_list))
     q = dsub.add_parser("process", help="OCR the components' pages into searchable PDF/A")
     q.add_argument("code")
     q.add_argument("--component", action="append", help="only this component (repeatable)")
     q.add_argument("--jobs", type=int, default=None)
     json_flag(q)
+    q.set_defaults(handler=in_workspace(dossier_process))
     q = dsub.add_parser("sign", help="sign, verify and queue the processed components")
     q.add_argument("code")
     q.add_argument("--component", action="append", help="only this component (repeatable)")
@@ -70,7 +78,7 @@ def register(sub) -> None:
     pin_flags(q, required=True)
     sign_flags(q)
     json_flag(q)
-    p.set_defaults(handler=cmd_dossier)
+    q.set_defaults(handler=in_workspace(dossier_sign))
 
 
 def _dossier_dict(ws: Workspace, code: str, *, strict: bool = True) -> dict:
@@ -119,137 +127,149 @@ def _dossier_dict(ws: Workspace, code: str, *, strict: bool = True) -> dict:
     }
 
 
-def cmd_dossier(args: argparse.Namespace) -> int:
+def in_workspace(handler):
+    """A `dossier` action run with the workspace open (and closed however it ends)."""
+
+    def run(args: argparse.Namespace) -> int:
+        ws, settings = open_workspace()
+        with ws:
+            return handler(args, ws, settings)
+
+    return run
+
+
+def dossier_new(args: argparse.Namespace, ws: Workspace, settings: Settings) -> int:
     from app import pipeline
 
-    ws, settings = open_workspace()
-    with ws:
-        action = args.dossier_command
-        if action == "new":
-            code = args.code or args.code_opt
-            name, id_number = args.applicant_name, args.applicant_id
-            if args.from_scan:
-                found_code, card = pipeline.codes_from_file(args.from_scan)
-                code = code or found_code
-                if card is not None:
-                    name, id_number = name or card.full_name, id_number or card.id_number
-            if not code:
-                raise UsageError(detail=translate("cli", "Give the dossier code."))
-            d = ws.create_dossier(code, procedure=args.procedure, applicant_name=name, applicant_id=id_number)
-            shown = _dossier_dict(ws, d.code, strict=False)  # created: a broken catalogue only warns
-            if "catalog_problem" in shown:
-                print(f"sohoa: {shown['catalog_problem']}", file=sys.stderr)
-            return out(
-                args,
-                shown,
-                translate("cli", "Created dossier {code}").format(code=d.code),
-            )
-        if action == "add" and args.split:
-            result = pipeline.import_stack(
-                ws, args.code, args.component, args.files, kind=args.kind, progress=progress_printer("import")
-            )
-            added = {name: len(pages) for name, pages in result.pages.items()}
-            return out(
-                args,
-                {
-                    "ok": True,
-                    "added": sum(added.values()),
-                    "components": added,
-                    "separators": result.separators,
-                    "applicant": result.applicant,
-                    "dossier": _dossier_dict(ws, args.code),
-                },
-                translate("cli", "Added {n} pages to {k} components").format(
-                    n=sum(added.values()), k=len(added)
-                ),
-            )
-        if action == "add":
-            ws.dossier(args.code)
-            pages = pipeline.import_into(
-                ws,
-                args.code,
-                args.component,
-                args.files,
-                kind=args.kind,
-                grid=parse_grid(args.grid),
-                progress=progress_printer("import"),
-            )
-            return out(
-                args,
-                {"ok": True, "added": len(pages), "dossier": _dossier_dict(ws, args.code)},
-                translate("cli", "Added {n} pages to {component}").format(
-                    n=len(pages), component=args.component
-                ),
-            )
-        if action == "show":
-            data = _dossier_dict(ws, args.code)
-            if args.json:
-                print_json(data)
-                return 0
-            print(
-                f"{data['code']}  {data['procedure']}  {data['applicant_name']} {data['applicant_id']}  "
-                f"[{data['status']}]"
-            )
-            for c in data["components"]:
-                print(f"  - {c['name']} ({c['kind']}): {c['pages']} pages, {c['status']}")
-            return 0
-        if action == "list":
-            rows = [d.__dict__ for d in ws.dossiers()]
-            if args.json:
-                print_json(rows)
-                return 0
-            for r in rows:
-                print(f"{r['code']}\t{r['status']}\t{r['applicant_name']}\t{r['procedure']}")
-            return 0
-        comps = _selected_components(ws, args.code, args.component, action, getattr(args, "role", "citizen"))
-        if action == "process":
-            if args.jobs is not None:
-                settings = Settings.from_dict({**settings.to_dict(), "ocr_jobs": args.jobs})
-            done = []
-            for comp in comps:
-                art = pipeline.process_component(ws, comp, settings, progress=progress_printer(comp.name))
-                done.append(
-                    {
-                        "component": comp.name,
-                        "sha256": art.blob,
-                        "size": art.size,
-                        "path": str(ws.blobs.path(art.blob)),
-                    }
-                )
-            return out(
-                args,
-                {"ok": True, "processed": done},
-                translate("cli", "Processed {n} components").format(n=len(done)),
-            )
-        if action == "sign":
-            options = sign_options_from(args, settings)
-            with open_token(args, settings) as session:
-                parts = pipeline.sign_components(
-                    ws,
-                    comps,
-                    session,
-                    settings,
-                    cert_label=args.cert,
-                    options=options,
-                    trust=args.trust,
-                    progress=progress_printer("sign"),
-                )
-            data = {
-                "ok": True,
-                "signed": [
-                    {
-                        "component": p.component.name,
-                        "sha256": p.artifact.blob,
-                        "path": str(ws.blobs.path(p.artifact.blob)),
-                        "outbox_id": p.outbox_id,
-                        "queued": p.newly_queued,
-                        "verify": p.report.as_dict(),
-                    }
-                    for p in parts
-                ],
+    code = args.code or args.code_opt
+    name, id_number = args.applicant_name, args.applicant_id
+    if args.from_scan:
+        found_code, card = pipeline.codes_from_file(args.from_scan)
+        code = code or found_code
+        if card is not None:
+            name, id_number = name or card.full_name, id_number or card.id_number
+    if not code:
+        raise UsageError(detail=translate("cli", "Give the dossier code."))
+    d = ws.create_dossier(code, procedure=args.procedure, applicant_name=name, applicant_id=id_number)
+    shown = _dossier_dict(ws, d.code, strict=False)  # created: a broken catalogue only warns
+    if "catalog_problem" in shown:
+        print(f"sohoa: {shown['catalog_problem']}", file=sys.stderr)
+    return out(args, shown, translate("cli", "Created dossier {code}").format(code=d.code))
+
+
+def dossier_add(args: argparse.Namespace, ws: Workspace, settings: Settings) -> int:
+    from app import pipeline
+
+    if args.split:
+        result = pipeline.import_stack(
+            ws, args.code, args.component, args.files, kind=args.kind, progress=progress_printer("import")
+        )
+        added = {name: len(pages) for name, pages in result.pages.items()}
+        data = {
+            "ok": True,
+            "added": sum(added.values()),
+            "components": added,
+            "separators": result.separators,
+            "applicant": result.applicant,
+            "dossier": _dossier_dict(ws, args.code),
+        }
+        text = translate("cli", "Added {n} pages to {k} components").format(
+            n=sum(added.values()), k=len(added)
+        )
+        return out(args, data, text)
+    ws.dossier(args.code)
+    pages = pipeline.import_into(
+        ws,
+        args.code,
+        args.component,
+        args.files,
+        kind=args.kind,
+        grid=parse_grid(args.grid),
+        progress=progress_printer("import"),
+    )
+    return out(
+        args,
+        {"ok": True, "added": len(pages), "dossier": _dossier_dict(ws, args.code)},
+        translate("cli", "Added {n} pages to {component}").format(n=len(pages), component=args.component),
+    )
+
+
+def dossier_show(args: argparse.Namespace, ws: Workspace, settings: Settings) -> int:
+    data = _dossier_dict(ws, args.code)
+    if args.json:
+        print_json(data)
+        return 0
+    print(
+        f"{data['code']}  {data['procedure']}  {data['applicant_name']} {data['applicant_id']}  [{data['status']}]"
+    )
+    for c in data["components"]:
+        print(f"  - {c['name']} ({c['kind']}): {c['pages']} pages, {c['status']}")
+    return 0
+
+
+def dossier_list(args: argparse.Namespace, ws: Workspace, settings: Settings) -> int:
+    rows = [d.__dict__ for d in ws.dossiers()]
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['code']}\t{r['status']}\t{r['applicant_name']}\t{r['procedure']}")
+    return 0
+
+
+def dossier_process(args: argparse.Namespace, ws: Workspace, settings: Settings) -> int:
+    from app import pipeline
+
+    comps = _selected_components(ws, args.code, args.component, "process")
+    if args.jobs is not None:
+        settings = Settings.from_dict({**settings.to_dict(), "ocr_jobs": args.jobs})
+    done = []
+    for comp in comps:
+        art = pipeline.process_component(ws, comp, settings, progress=progress_printer(comp.name))
+        done.append(
+            {
+                "component": comp.name,
+                "sha256": art.blob,
+                "size": art.size,
+                "path": str(ws.blobs.path(art.blob)),
             }
-            return out(args, data, translate("cli", "Signed and queued {n} components").format(n=len(parts)))
-    raise UsageError(detail=f"unknown action {action}")
+        )
+    return out(
+        args,
+        {"ok": True, "processed": done},
+        translate("cli", "Processed {n} components").format(n=len(done)),
+    )
+
+
+def dossier_sign(args: argparse.Namespace, ws: Workspace, settings: Settings) -> int:
+    from app import pipeline
+
+    comps = _selected_components(ws, args.code, args.component, "sign", args.role)
+    options = sign_options_from(args, settings)
+    with open_token(args, settings) as session:
+        parts = pipeline.sign_components(
+            ws,
+            comps,
+            session,
+            settings,
+            cert_label=args.cert,
+            options=options,
+            trust=args.trust,
+            progress=progress_printer("sign"),
+        )
+    signed = [
+        {
+            "component": p.component.name,
+            "sha256": p.artifact.blob,
+            "path": str(ws.blobs.path(p.artifact.blob)),
+            "outbox_id": p.outbox_id,
+            "queued": p.newly_queued,
+            "verify": p.report.as_dict(),
+        }
+        for p in parts
+    ]
+    text = translate("cli", "Signed and queued {n} components").format(n=len(parts))
+    return out(args, {"ok": True, "signed": signed}, text)
 
 
 class NothingToDo(UsageError):

@@ -6,13 +6,15 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from app.cli.output import PinNeeded, UsageError
 from app.config import Settings, load_settings
 from app.i18n import translate
 from app.paths import workspace_dir
-from app.signsetup import known_modules, sign_options, trust_folders
-from app.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 
 def json_flag(p: argparse.ArgumentParser) -> None:
@@ -115,6 +117,8 @@ def read_pin(args: argparse.Namespace, token_info=None) -> tuple[str | None, boo
 
 
 def sign_options_from(args: argparse.Namespace, settings: Settings):
+    from app.signsetup import sign_options
+
     try:
         return sign_options(
             settings,
@@ -132,6 +136,7 @@ def sign_options_from(args: argparse.Namespace, settings: Settings):
 
 
 def open_token(args: argparse.Namespace, settings: Settings):
+    from app.signsetup import known_modules
     from signing import TokenSession
     from signing.errors import PinLocked
     from signing.tokens import modules_with_tokens
@@ -162,6 +167,7 @@ def open_token(args: argparse.Namespace, settings: Settings):
 
 
 def trust_roots(settings: Settings, extra: list[str]):
+    from app.signsetup import trust_folders
     from signing.verify import load_trust_roots
 
     return load_trust_roots([*trust_folders(workspace_dir(), settings), *extra])

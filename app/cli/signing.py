@@ -20,7 +20,6 @@ from app.cli.output import UsageError, local_time, print_json, progress_printer
 from app.config import load_settings
 from app.i18n import translate
 from app.paths import workspace_dir
-from app.signsetup import known_modules
 from common.errors import QT_TRANSLATE_NOOP
 
 
@@ -58,6 +57,7 @@ def register(sub) -> None:
 
 
 def cmd_tokens(args: argparse.Namespace) -> int:
+    from app.signsetup import known_modules
     from signing import list_tokens
 
     settings, _ = current_settings()

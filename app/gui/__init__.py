@@ -1,1 +1,3 @@
-"""The Qt workstation window; thin over app.pipeline, every slow step on the job runner."""
+"""The Qt workstation window: thin widgets over app.pipeline, slow work on app.gui.runner."""
+
+from app.gui import translation  # noqa: F401 (the window's catalogue, for app.i18n)
