@@ -1,5 +1,6 @@
-"""The procedure catalog: which dossier parts (thành phần hồ sơ) each procedure needs, so the window
-can show what is still missing. app/resources/procedures.json ships with SoHoa; an office's own
+"""The procedure catalog: which dossier parts (thành phần hồ sơ) each procedure requires
+(`Requirement`: a name, document or drawing, required or only in some cases), so the window can show
+what is still missing. app/resources/procedures.json ships with SoHoa; an office's own
 procedures.json in the workspace folder replaces it."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ class CatalogError(UserError):
 
 
 @dataclass(frozen=True)
-class Part:
+class Requirement:
     name: str
     kind: str  # "document" or "drawing"
     required: bool
@@ -27,7 +28,7 @@ class Part:
 @dataclass(frozen=True)
 class Procedure:
     name: str
-    parts: tuple[Part, ...]
+    parts: tuple[Requirement, ...]
 
 
 def _key(text: str) -> str:
@@ -46,7 +47,7 @@ def load_catalog(workspace: Path | None = None) -> list[Procedure]:
         procedures = []
         for p in data["procedures"]:
             parts = tuple(
-                Part(str(c["name"]).strip(), c.get("kind", "document"), bool(c.get("required", True)))
+                Requirement(str(c["name"]).strip(), c.get("kind", "document"), bool(c.get("required", True)))
                 for c in p["components"]
             )
             for part in parts:
@@ -63,7 +64,7 @@ def find_procedure(catalog: list[Procedure], name: str) -> Procedure | None:
     return next((p for p in catalog if _key(p.name) == key), None) if key else None
 
 
-def missing_parts(procedure: Procedure | None, present: list[str]) -> list[Part]:
+def missing_parts(procedure: Procedure | None, present: list[str]) -> list[Requirement]:
     """The procedure's required parts that no component of the dossier (by name) holds yet."""
     if procedure is None:
         return []

@@ -194,9 +194,9 @@ def scan(
     cancel: threading.Event | None = None,
     backend: str | None = None,
 ) -> Iterator[ScannedPage]:
-    """Scan with the backend that found `device` (or `backend`, for a device given by name)."""
+    """Scan with the backend that found `device` (`backend` serves for a device given by name)."""
     if isinstance(device, Device):
-        name, backend = device.name, backend or device.backend
+        name, backend = device.name, device.backend
     else:
         name = device
     yield from get_driver(backend or DEFAULT_BACKEND).scan(

@@ -15,6 +15,9 @@ import pytest
 from tests.conftest import ROOT, SOHOA, run_json, run_sohoa
 from tests.fixtures import save_png, vietnamese_page
 
+# the fault-injection tier, with the crash harness and the bad inputs: make test, not make test-fast
+pytestmark = pytest.mark.slow
+
 TESSERACT_WRAPPER = """#!/bin/sh
 # Tesseract that crashes on its 2nd page and hangs on its 3rd (as a damaged page can make it do)
 case "$*" in

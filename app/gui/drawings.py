@@ -19,15 +19,15 @@ class DrawingController(Controller):
             return
         names = [c.name for c in self.host.ws.components(code)]
         dlg = DrawingDialog(names, self.host, can_scan=bool(self.host.settings.scan_device))
-        dlg.scan_requested.connect(lambda: self.scan_part(dlg))
+        dlg.scan_requested.connect(lambda: self.scan_tile(dlg))
         self.drawing_dialog = dlg
         if dlg.exec() != DrawingDialog.DialogCode.Accepted:
             return
         name, files, grid = dlg.values()
         self.run_drawing(code, name, files, grid)
 
-    def scan_part(self, dlg) -> Job:
-        """One flatbed scan (the glass's size) from the configured scanner, handed to the dialog."""
+    def scan_tile(self, dlg) -> Job:
+        """One flatbed scan of a tile (the glass's size) from the configured scanner, handed to the dialog."""
         settings = self.host.settings
         out_dir = self.host.ws.work_dir() / "drawing-scans"
         bed = dlg.bed.currentText()
@@ -72,13 +72,13 @@ class DrawingController(Controller):
             return None
         dlg = SheetDialog(str(self.host.ws.blobs.path(art.blob)), comp.meta_dict.get("stitch"), self.host)
         dlg.setWindowTitle(f"{code} - {name}")
-        dlg.rescan_requested.connect(lambda part: self.rescan_part(code, name, part, dlg))
+        dlg.rescan_requested.connect(lambda tile: self.rescan_tile(code, name, tile, dlg))
         self.sheet_dialog = dlg
         dlg.open()
         return dlg
 
-    def rescan_part(self, code: str, name: str, part: int, dlg=None, *, file: str | None = None) -> Job:
-        """Scan one part of a drawing again (from the configured scanner's glass, or `file`), put it in
+    def rescan_tile(self, code: str, name: str, tile: int, dlg=None, *, file: str | None = None) -> Job:
+        """Scan one tile of a drawing again (from the configured scanner's glass, or `file`), put it in
         the old scan's place and stitch the sheet again; the new sheet then opens."""
         settings = self.host.settings
 
@@ -86,7 +86,7 @@ class DrawingController(Controller):
             path = file or str(
                 scan_one_page(settings, ws.work_dir() / "drawing-scans", mode="color", cancel=cancel)
             )
-            old = ws.pages(ws.component(code, name).id)[part]
+            old = ws.pages(ws.component(code, name).id)[tile]
             pipeline.replace_page(ws, old.id, path)
             pipeline.process_component(
                 ws, ws.component(code, name), settings, progress=progress, cancel=cancel

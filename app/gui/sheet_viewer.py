@@ -174,7 +174,7 @@ class SheetDialog(QDialog):
     """A stitched sheet with the seams SoHoa could not confirm outlined in red, and a button per
     part to scan again."""
 
-    rescan_requested = Signal(int)  # the part's index (0-based)
+    rescan_requested = Signal(int)  # the tile's index (0-based), in scan order
 
     def __init__(self, pdf_path: str, stitch: dict | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

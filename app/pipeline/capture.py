@@ -167,14 +167,15 @@ def scan_into(
 
 
 def saved_scanner(settings: Settings):
-    """The scanner the settings name (found again by make and model if SANE renamed it), or the
-    first one SANE sees when none is saved."""
-    from scanner.driver import find_device
+    """The scanner the settings name, looked for by the backend that found it (and found again by
+    make and model if the backend renamed it), or the first one any backend sees when none is saved."""
+    from scanner.driver import find_device, get_driver
 
     if not settings.scan_device:
         return find_device(None)
     vendor, _, model = settings.scan_device_label.partition("\t")
-    return find_device(settings.scan_device, vendor=vendor, model=model)
+    devices = get_driver(settings.scan_backend).devices()
+    return find_device(settings.scan_device, vendor=vendor, model=model, devices=devices)
 
 
 def scan_one_page(
@@ -198,7 +199,7 @@ def scan_one_page(
         page_size=page_size,
         pages=1,
     )
-    scans = list(scan(target, profile, out_dir, cancel=cancel))
+    scans = list(scan(target, profile, out_dir, cancel=cancel, backend=settings.scan_backend))
     if not scans:
         raise ScanFailed(name=name, detail="the scanner gave no page")
     return Path(scans[-1].path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app import i18n
-from app.catalog import CatalogError, Part, find_procedure, load_catalog, missing_parts
+from app.catalog import CatalogError, Requirement, find_procedure, load_catalog, missing_parts
 from app.workspace import ArtifactKind, Component, Status, Workspace
 
 STEPS = ("process", "sign")
@@ -26,7 +26,7 @@ class Checklist:
     """The parts the dossier's procedure asks for that it does not hold yet (parts with pages)."""
 
     procedure_known: bool
-    missing: tuple[Part, ...]
+    missing: tuple[Requirement, ...]
     problem: str | None = None  # the catalogue could not be read: why, in the user's language
 
 

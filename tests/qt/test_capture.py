@@ -90,7 +90,7 @@ def test_scan_next_part_scans_through_sane_into_the_dialog(qtbot, workspace, san
     dlg = DrawingDialog([], win, can_scan=True)
     qtbot.addWidget(dlg)
     assert dlg.scan_button.isEnabled()
-    job = win.drawings.scan_part(dlg)
+    job = win.drawings.scan_tile(dlg)
     qtbot.waitUntil(job.handled.is_set, timeout=60000)
     assert job.error is None
     qtbot.waitUntil(lambda: len(dlg.files) == 1)
@@ -141,7 +141,7 @@ def test_a_part_scanned_again_takes_its_place_and_the_sheet_is_stitched_again(
     qtbot.waitUntil(lambda: getattr(win.drawings, "sheet_dialog", None) is not None)
     first = win.drawings.sheet_dialog
     assert first.rescan_buttons  # the offer to scan that part again
-    job = win.drawings.rescan_part("HS-021", "Bản vẽ", 1, first, file=tiles[1])
+    job = win.drawings.rescan_tile("HS-021", "Bản vẽ", 1, first, file=tiles[1])
     qtbot.waitUntil(job.handled.is_set, timeout=120000)
     assert job.error is None and job.result["verdict"] == "ok"
     comp = workspace.component("HS-021", "Bản vẽ")
