@@ -16,17 +16,26 @@ from signing.modules import discover_modules
 from signing.pades import SignOptions
 
 
-def trust_folders(workspace_root: Path, settings: Settings, extra: Sequence[str] = ()) -> list[Path]:
-    """Trust roots: bundled ones, the machine's (trust/ beside the admin settings file: /etc/sohoa/trust,
-    %ProgramData%\\SoHoa\\trust), the workspace's own folder, the admin's folders, and `extra`."""
+def trust_folders(workspace_root: Path, settings: Settings) -> list[Path]:
+    """Where trusted roots are kept: bundled ones, the machine's (trust/ beside the admin settings
+    file: /etc/sohoa/trust, %ProgramData%\\SoHoa\\trust), the workspace's own folder and the admin's
+    folders (`trust_dirs`); those that exist."""
     dirs = [
         resources_dir() / "trust",
         *(p.parent / "trust" for p in admin_config_paths()),
         workspace_root / "trust",
         *map(Path, settings.trust_dirs),
-        *map(Path, extra),
     ]
     return [d for d in dirs if d.exists()]
+
+
+def trust_roots(workspace_root: Path, settings: Settings, extra: Sequence[str] = ()) -> list:
+    """The trusted root certificates: every trust folder's, and `extra` (files or folders the user
+    named, such as `--trust ROOT.pem`: one that cannot be read is an error, not skipped). The one
+    way the command line, the pipeline and the window gather them."""
+    from signing.verify import load_trust_roots
+
+    return load_trust_roots([*trust_folders(workspace_root, settings), *extra])
 
 
 def registered_folders() -> list[str]:

@@ -167,10 +167,10 @@ def open_token(args: argparse.Namespace, settings: Settings):
 
 
 def trust_roots(settings: Settings, extra: list[str]):
-    from app.signsetup import trust_folders
-    from signing.verify import load_trust_roots
+    """The trusted roots (app.signsetup.trust_roots) for this workspace and the roots given with --trust."""
+    from app.signsetup import trust_roots as gather
 
-    return load_trust_roots([*trust_folders(workspace_dir(), settings), *extra])
+    return gather(workspace_dir(), settings, extra)
 
 
 def parse_grid(text: str | None) -> tuple[int, int] | None:

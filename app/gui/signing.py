@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog
 from app import pipeline
 from app.gui.host import Controller
 from app.gui.runner import Job
-from app.signsetup import known_modules, sign_options, trust_folders
+from app.signsetup import known_modules, sign_options, trust_roots
 from common.errors import UserError
 
 
@@ -120,10 +120,8 @@ class SigningController(Controller):
 
         def work(progress, cancel):
             from signing import verify_pdf
-            from signing.verify import load_trust_roots
 
-            roots = load_trust_roots(trust_folders(root, settings))
-            return verify_pdf(path, roots, progress=progress, cancel=cancel)
+            return verify_pdf(path, trust_roots(root, settings), progress=progress, cancel=cancel)
 
         job = self.host.start(self.tr("Checking signatures"), work)
         job.signals.finished.connect(self._show_report)

@@ -34,7 +34,7 @@ from app.pipeline.pages import (
 )
 from app.pipeline.process import LOW_CONFIDENCE, process_component
 from app.pipeline.recovery import PendingWork, close_interrupted_jobs, pending_work
-from app.pipeline.sign import SignedPart, queue_file, sign_components, trust_dirs
+from app.pipeline.sign import SignedPart, queue_file, sign_components
 
 __all__ = [
     "LOW_CONFIDENCE",
@@ -78,7 +78,6 @@ __all__ = [
     "sign_components",
     "split_component",
     "thumbnail_path",
-    "trust_dirs",
     "upload_due",
     "upright_image",
 ]

@@ -10,17 +10,12 @@ from pathlib import Path
 
 from app.config import Settings
 from app.pipeline.errors import NotProcessed, NotVerified
-from app.signsetup import sign_options, trust_folders
+from app.signsetup import sign_options, trust_roots
 from app.workspace import Artifact, ArtifactKind, Component, Status, Workspace
 from common.progress import Progress
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
-from signing.verify import VerifyReport, load_trust_roots
+from signing.verify import VerifyReport
 from upload import Outbox
-
-
-def trust_dirs(ws: Workspace, settings: Settings, extra: Sequence[str] = ()) -> list[Path]:
-    """Trust roots: bundled ones, the workspace's own folder, the admin's folders, and `extra`."""
-    return trust_folders(ws.root, settings, extra)
 
 
 @dataclass
@@ -46,7 +41,7 @@ def sign_components(
 ) -> list[SignedPart]:
     """Sign each component's PDF with a logged-in token, verify it, record it, and queue it."""
     options = options or sign_options(settings)
-    roots = load_trust_roots(trust_dirs(ws, settings, trust))
+    roots = trust_roots(ws.root, settings, trust)
     inputs = []
     for comp in components:
         # the newest of its files: a PDF made since its last signature is signed afresh, a signed
@@ -117,7 +112,7 @@ def queue_file(
     trust: Sequence[str] = (),
 ) -> tuple[int, bool, VerifyReport]:
     """Queue an already-signed file for a dossier component, after verifying it."""
-    roots = load_trust_roots(trust_dirs(ws, settings, trust))
+    roots = trust_roots(ws.root, settings, trust)
     report = verify_pdf(path, roots)
     if not report.ok:
         problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
