@@ -130,36 +130,22 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    import time
-
     from app import pipeline
-    from scanner.watch import FolderWatcher
 
     ws, _ = open_workspace()
     results = []
     with ws:
-        ws.dossier(args.dossier)  # a clear message now if the dossier does not exist
-        watcher = FolderWatcher(args.folder, ws.root / "watch-ledger.sqlite", stable_s=args.stable)
-
-        def handler(path, sha, _retry) -> None:
-            pipeline.import_watched(ws, args.dossier, args.component, path, sha)
-
         try:
-            while True:
-                watcher.ready()
-                time.sleep(args.stable + 0.1)
-                for r in watcher.process(handler):
-                    results.append(
-                        {"file": r.name, "outcome": r.outcome, "moved_to": str(r.path), "detail": r.detail}
-                    )
-                    if not args.json:
-                        print(f"{r.outcome}\t{r.name}\t{r.detail}")
-                if args.once:
-                    break
+            for r in pipeline.watch_folder(
+                ws, args.dossier, args.component, args.folder, stable_s=args.stable, once=args.once
+            ):
+                results.append(
+                    {"file": r.name, "outcome": r.outcome, "moved_to": str(r.path), "detail": r.detail}
+                )
+                if not args.json:
+                    print(f"{r.outcome}\t{r.name}\t{r.detail}")
         except KeyboardInterrupt:
             pass
-        finally:
-            watcher.close()
     if args.json:
         print_json({"ok": True, "files": results})
     return 0

@@ -16,6 +16,7 @@ from app.pipeline.capture import (
     saved_scanner,
     scan_into,
     scan_one_page,
+    watch_folder,
 )
 from app.pipeline.cleanup import THUMB_PX, clean_pages, make_thumbnail, thumbnail_path, upright_image
 from app.pipeline.deliver import default_upload_folder, mark_sent, portal_target, purge_expired, upload_due
@@ -80,4 +81,5 @@ __all__ = [
     "thumbnail_path",
     "upload_due",
     "upright_image",
+    "watch_folder",
 ]

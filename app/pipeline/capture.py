@@ -166,6 +166,44 @@ def scan_into(
     return added
 
 
+def watch_folder(
+    ws: Workspace,
+    code: str,
+    component_name: str,
+    folder: str | Path,
+    *,
+    stable_s: float = 2.0,
+    once: bool = False,
+    cancel: threading.Event | None = None,
+) -> Iterator:
+    """Import what a copier's "scan to folder" drops into `folder`: each file once it has stayed
+    unchanged for `stable_s`, all its pages at once, never twice (the ledger beside the workspace
+    remembers); each file's outcome (scanner.watch) as it is handled. Runs until `cancel` is set, or
+    once over what is there now."""
+    import time
+
+    from scanner.watch import FolderWatcher
+
+    ws.dossier(code)  # a clear message now if the dossier does not exist
+    watcher = FolderWatcher(folder, ws.root / "watch-ledger.sqlite", stable_s=stable_s)
+
+    def handler(path, sha, _retry) -> None:
+        import_watched(ws, code, component_name, path, sha)
+
+    try:
+        while cancel is None or not cancel.is_set():
+            watcher.ready()
+            if cancel is not None:
+                cancel.wait(stable_s + 0.1)
+            else:
+                time.sleep(stable_s + 0.1)
+            yield from watcher.process(handler)
+            if once:
+                break
+    finally:
+        watcher.close()
+
+
 def saved_scanner(settings: Settings):
     """The scanner the settings name, looked for by the backend that found it (and found again by
     make and model if the backend renamed it), or the first one any backend sees when none is saved."""
