@@ -4,7 +4,7 @@ place to say things. Controllers receive this, never the window's class."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStatusBar
@@ -13,6 +13,9 @@ from app.config import Settings
 from app.gui.runner import Job, JobRunner
 from app.workspace import Workspace
 
+if TYPE_CHECKING:
+    from app.gui.delivery import DeliveryController
+
 WorkFn = Callable[[Workspace, Callable[[int, int], None], Any], Any]  # (ws, progress, cancel) -> result
 
 
@@ -20,6 +23,7 @@ class Host(Protocol):
     ws: Workspace
     settings: Settings
     runner: JobRunner
+    delivery: DeliveryController  # recovery resumes sending, new settings reach the daily send
 
     def current_code(self) -> str | None: ...
     def current_component_name(self) -> str | None: ...
