@@ -150,3 +150,16 @@ def test_outbox_of_the_first_version_is_migrated(tmp_path):
     box.set_upload_url(item.id, "http://portal/files/1")
     assert box.get(item.id).upload_url == "http://portal/files/1"
     box.close()
+
+
+def test_the_outbox_closes_its_file_when_a_with_block_ends_even_on_an_error(tmp_path):
+    import sqlite3
+
+    f = _file(tmp_path, "a.pdf", b"%PDF signed")
+    with pytest.raises(RuntimeError), Outbox(tmp_path / "o.sqlite") as box:
+        box.enqueue(f, dossier="HS-1", component="Đơn")
+        raise RuntimeError("the caller failed half way")
+    with pytest.raises(sqlite3.ProgrammingError):
+        box.items()  # closed
+    with Outbox(tmp_path / "o.sqlite") as again:
+        assert [i.component for i in again.items()] == ["Đơn"]  # what was queued stays
