@@ -10,11 +10,11 @@ DEVSTAMP := $(VENV)/.installed-dev
 run: system $(STAMP)
 	$(BIN)/sohoa
 
-# Tests run on every core (pytest-xdist: each test where a worker is free; a group that shares one
-# costly fixture, such as the package build, on one worker); the slowest are listed at the end.
+# Tests run on every core (pytest-xdist, a test file to a worker: a module's costly fixture, such as
+# the package build, is made once); the slowest are listed at the end.
 # TEST_JOBS=1 runs them one after another.
 TEST_JOBS ?= auto
-PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_JOBS) --dist loadgroup --durations=15
+PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile --durations=15
 
 test: system-test $(DEVSTAMP)
 	$(BIN)/ruff check .

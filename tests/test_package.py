@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT, installer_script
 from tests.fixtures import save_png, vietnamese_page
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("package")]  # one build, one worker
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

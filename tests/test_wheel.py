@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.fixtures import save_png, vietnamese_page
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one build, one worker
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
