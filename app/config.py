@@ -54,6 +54,10 @@ class Settings:
     stamp: bool = True
     sign_location: str = ""
     agency: str = ""
+    remote_provider: str = ""  # remote signing service of this counter (app/resources/remote_signing.json)
+    remote_url: str = ""  # its endpoint, when not the catalogue's (a staging service)
+    remote_account: str = ""  # the counter's service account there; the secret lives in the OS keyring
+    remote_wait_s: int = 300  # how long a signer has to approve on their phone
     locked: tuple[str, ...] = field(default=())  # keys the admin file fixes
 
     def __post_init__(self) -> None:
@@ -79,6 +83,10 @@ class Settings:
             raise ValueError("ocr_page_timeout_s must be 1 or more")
         if min(self.upload_max_kbps, self.upload_max_file_mb, self.retention_days) < 0:
             raise ValueError("upload_max_kbps, upload_max_file_mb and retention_days cannot be negative")
+        if self.remote_wait_s < 10:
+            raise ValueError("remote_wait_s must be 10 seconds or more")
+        if self.remote_url and not protected(self.remote_url):
+            raise ValueError("remote_url must use https://")
         if self.portal_url and not protected(self.portal_url):
             raise ValueError("portal_url must use https://")
 

@@ -47,21 +47,21 @@ def portal_credentials(settings: Settings) -> tuple[str, str]:
     return client_id, secret
 
 
-def store_secret(client_id: str, secret: str) -> None:
+def store_secret(client_id: str, secret: str, *, service: str = SERVICE) -> None:
     try:
         import keyring
         from keyring.errors import KeyringError
 
-        keyring.set_password(SERVICE, client_id, secret)
+        keyring.set_password(service, client_id, secret)
     except (ImportError, KeyringError, RuntimeError) as exc:
         raise KeyringUnavailable(detail=type(exc).__name__) from None
 
 
-def _keyring_get(client_id: str) -> str | None:
+def _keyring_get(client_id: str, service: str = SERVICE) -> str | None:
     try:
         import keyring
         from keyring.errors import KeyringError
 
-        return keyring.get_password(SERVICE, client_id)
+        return keyring.get_password(service, client_id)
     except (ImportError, KeyringError, RuntimeError) as exc:
         raise KeyringUnavailable(detail=type(exc).__name__) from None

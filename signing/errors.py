@@ -120,3 +120,82 @@ class TimestampUnavailable(SigningError):
 
 class CannotVerify(SigningError):
     template = QT_TRANSLATE_NOOP("signing", "{name} cannot be checked: it is not a readable PDF ({detail}).")
+
+
+class RemoteSigningError(SigningError):
+    """Base of the errors of a remote signing service (the key stays with the CA)."""
+
+    template = QT_TRANSLATE_NOOP("signing", "The remote signing service failed: {detail}")
+    exit_code = 12
+
+
+class RemoteUnavailable(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The remote signing service {service} cannot be reached ({detail}). Nothing was signed; check "
+        "the network and try again, or sign with a token.",
+    )
+
+
+class RemoteAnswerInvalid(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The remote signing service {service} gave an answer SoHoa cannot use ({detail}). Nothing was "
+        "signed.",
+    )
+
+
+class RemoteRefused(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The remote signing service {service} refused the request: {detail}"
+    )
+
+
+class InsecureService(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signing service address {url} is not https. Only a service on this computer may be "
+        "reached without encryption.",
+    )
+    exit_code = 2
+
+
+class NoRemoteCertificate(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signing service {service} has no valid signing certificate for {user_id}. Check the "
+        "number, or sign with a token.",
+    )
+    exit_code = 5
+
+
+class RemoteRejected(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signer refused the request on their phone. Nothing was signed; ask again, or sign with a token.",
+    )
+    exit_code = 10
+
+
+class RemoteExpired(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The request was not approved in time and has expired. Nothing was signed; ask again when the "
+        "signer has their phone at hand.",
+    )
+    exit_code = 11
+
+
+class RemoteCancelled(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing", "The remote signing request was cancelled at the counter. Nothing was signed."
+    )
+    exit_code = 130
+
+
+class RemoteBadSignature(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signing service returned a signature that does not match {name} and the certificate of "
+        "{holder}. It was not used: no file was written.",
+    )

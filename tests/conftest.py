@@ -94,6 +94,28 @@ TOKEN_SPECS = [
         organization="UBND Phường Bến Thành",
         cert_label="Can bo mot cua",
     ),
+    # signers whose keys remote signing services keep (certomancer-csc-dummy, the reference services)
+    pki.TokenSpec("r_citizen", "", "", "Hoàng Thị Mai", citizen_id="001190012345", remote=True),
+    pki.TokenSpec(
+        "r_citizen_2",
+        "",
+        "",
+        "Hoàng Thị Mai",
+        citizen_id="001190012345",
+        organization="Hộ kinh doanh Mai",
+        remote=True,
+    ),
+    pki.TokenSpec("r_expired", "", "", "Đỗ Văn Nam", citizen_id="001085011111", expired=True, remote=True),
+    pki.TokenSpec("r_revoked", "", "", "Bùi Thị Lan", citizen_id="001092022222", revoked=True, remote=True),
+    pki.TokenSpec(
+        "r_official",
+        "",
+        "",
+        "Ngô Văn Tùng",
+        citizen_id="001079033333",
+        organization="UBND Phường Bến Thành",
+        remote=True,
+    ),
 ]
 
 

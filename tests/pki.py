@@ -64,6 +64,7 @@ class TokenSpec:
     cert_id_differs: bool = False
     expired: bool = False
     revoked: bool = False
+    remote: bool = False  # the key stays in a file for the remote signing services, not on a token
 
 
 @dataclass
@@ -82,6 +83,17 @@ class TestToken:
 
 
 @dataclass
+class RemoteUser:
+    """A signer whose key a remote signing service keeps (certomancer's key file)."""
+
+    name: str
+    credential: str  # the CSC credential ID certomancer-csc-dummy gives it
+    holder: str
+    citizen_id: str
+    cert_der: bytes
+
+
+@dataclass
 class TestPki:
     workdir: Path
     port: int
@@ -90,6 +102,7 @@ class TestPki:
     issuing_pem: Path
     tsa_url: str
     tokens: dict[str, TestToken] = field(default_factory=dict)
+    remote: dict[str, RemoteUser] = field(default_factory=dict)
 
 
 def _days(n: float) -> str:
@@ -193,7 +206,11 @@ def _config(port: int, keydir: Path, specs: list[TokenSpec]) -> dict:
         },
     }
     for spec in specs:
-        keys[spec.name] = {"path": f"{spec.name}.pub.pem", "public-only": True}
+        keys[spec.name] = (
+            {"path": f"{spec.name}.key.pem"}
+            if spec.remote
+            else {"path": f"{spec.name}.pub.pem", "public-only": True}
+        )
         entity = {"country-name": "VN", "common-name": spec.holder}
         if spec.organization:
             entity["organization-name"] = spec.organization
@@ -274,6 +291,9 @@ def make_pki(workdir: Path, specs: list[TokenSpec], *, port: int | None = None) 
     lib = pkcs11.lib(module)
     key_ids = {}
     for spec in specs:
+        if spec.remote:
+            _write_private_key(keydir / f"{spec.name}.key.pem")
+            continue
         subprocess.run(
             [
                 "softhsm2-util",
@@ -324,6 +344,11 @@ def make_pki(workdir: Path, specs: list[TokenSpec], *, port: int | None = None) 
     pki = TestPki(workdir, port, config_path, root_pem, issuing_pem, tsa_url)
     for spec in specs:
         leaf = arch.get_cert(CertLabel(spec.name))
+        if spec.remote:
+            pki.remote[spec.name] = RemoteUser(
+                spec.name, f"{ARCH}/{spec.name}", spec.holder, spec.citizen_id, leaf.dump()
+            )
+            continue
         leaf_id = os.urandom(8) if spec.cert_id_differs else key_ids[spec.name]
         cert_label = spec.cert_label or spec.holder
         with lib.get_token(token_label=spec.label).open(rw=True, user_pin=spec.pin) as session:

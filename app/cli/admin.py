@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 
 from app.cli.options import current_settings, json_flag, open_workspace
 from app.cli.output import UsageError, local_time, print_json
@@ -71,17 +69,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_portal(args: argparse.Namespace) -> int:
+    from app.cli.options import read_secret
     from app.credentials import store_secret
 
     if args.portal_command == "set-credentials":
-        if args.secret_stdin:
-            secret = sys.stdin.readline().rstrip("\r\n")
-        elif sys.stdin.isatty():
-            secret = getpass.getpass(translate("cli", "Client secret: "))
-        else:
-            raise UsageError(detail=translate("cli", "Give the secret with --secret-stdin or at the prompt."))
-        if not secret:
-            raise UsageError(detail=translate("cli", "The client secret is empty."))
+        secret = read_secret(args, translate("cli", "Client secret: "))
         store_secret(args.client_id, secret)
         del secret
         print(

@@ -17,6 +17,7 @@ from app.cli.options import (
     token_flags,
 )
 from app.cli.output import UsageError, out, print_json, progress_printer
+from app.cli.remote import remote_flags
 from app.config import Settings
 from app.i18n import translate
 from common.errors import QT_TRANSLATE_NOOP
@@ -77,6 +78,7 @@ def register(sub) -> None:
     token_flags(q)
     pin_flags(q, required=True)
     sign_flags(q)
+    remote_flags(q)
     json_flag(q)
     q.set_defaults(handler=in_workspace(dossier_sign))
 
@@ -246,6 +248,8 @@ def dossier_sign(args: argparse.Namespace, ws: Workspace, settings: Settings) ->
 
     comps = _selected_components(ws, args.code, args.component, "sign", args.role)
     options = sign_options_from(args, settings)
+    if args.remote:
+        return _dossier_sign_remote(args, ws, settings, comps, options)
     with open_token(args, settings) as session:
         parts = pipeline.sign_components(
             ws,
@@ -257,6 +261,10 @@ def dossier_sign(args: argparse.Namespace, ws: Workspace, settings: Settings) ->
             trust=args.trust,
             progress=progress_printer("sign"),
         )
+    return _signed_out(args, ws, parts)
+
+
+def _signed_out(args, ws: Workspace, parts, **extra) -> int:
     signed = [
         {
             "component": p.component.name,
@@ -269,7 +277,35 @@ def dossier_sign(args: argparse.Namespace, ws: Workspace, settings: Settings) ->
         for p in parts
     ]
     text = translate("cli", "Signed and queued {n} components").format(n=len(parts))
-    return out(args, {"ok": True, "signed": signed}, text)
+    return out(args, {"ok": True, **extra, "signed": signed}, text)
+
+
+def _dossier_sign_remote(args, ws: Workspace, settings: Settings, comps, options) -> int:
+    from app import pipeline
+    from app.cli.remote import open_service, pick_credential, remote_pin, tick_printer
+
+    service = open_service(args, settings)
+    asked = []
+    try:
+        cred = pick_credential(service.certificates(args.user_id), args.credential)
+        parts = pipeline.sign_components_remote(
+            ws,
+            comps,
+            service,
+            cred,
+            args.user_id,
+            settings,
+            options=options,
+            trust=args.trust,
+            pin=remote_pin(args),
+            timeout=args.wait or settings.remote_wait_s,
+            progress=progress_printer("sign"),
+            on_tick=tick_printer(),
+            on_asked=lambda b: asked.append(len(b.transactions)),
+        )
+    finally:
+        service.close()
+    return _signed_out(args, ws, parts, provider=args.remote, approvals=asked[-1] if asked else 0)
 
 
 class NothingToDo(UsageError):

@@ -116,6 +116,19 @@ def read_pin(args: argparse.Namespace, token_info=None) -> tuple[str | None, boo
     raise PinNeeded()
 
 
+def read_secret(args: argparse.Namespace, prompt: str) -> str:
+    """A service secret from the first line of stdin (--secret-stdin) or typed unseen at a prompt."""
+    if args.secret_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        secret = getpass.getpass(prompt)
+    else:
+        raise UsageError(detail=translate("cli", "Give the secret with --secret-stdin or at the prompt."))
+    if not secret:
+        raise UsageError(detail=translate("cli", "The client secret is empty."))
+    return secret
+
+
 def sign_options_from(args: argparse.Namespace, settings: Settings):
     from app.signsetup import sign_options
 

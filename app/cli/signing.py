@@ -17,6 +17,7 @@ from app.cli.options import (
     trust_roots,
 )
 from app.cli.output import UsageError, local_time, print_json, progress_printer
+from app.cli.remote import remote_flags
 from app.config import load_settings
 from app.i18n import translate
 from app.paths import workspace_dir
@@ -28,6 +29,7 @@ def register(sub) -> None:
     p.add_argument("--module", help="PKCS#11 module (default: every known driver found)")
     p.add_argument("--token", help="only the token with this label (needed with a PIN when several are in)")
     pin_flags(p, required=False)
+    remote_flags(p, sign=False)
     json_flag(p)
     p.set_defaults(handler=cmd_tokens)
 
@@ -39,6 +41,7 @@ def register(sub) -> None:
     token_flags(p)
     pin_flags(p, required=True)
     sign_flags(p)
+    remote_flags(p)
     json_flag(p)
     p.set_defaults(handler=cmd_sign)
 
@@ -61,6 +64,10 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     from signing import list_tokens
 
     settings, _ = current_settings()
+    if args.remote:
+        from app.cli.remote import cmd_remote_tokens
+
+        return cmd_remote_tokens(args, settings)
     modules = [args.module] if args.module else [m.path for m in known_modules(settings)]
     pin, _ = read_pin(args)
     out = []
@@ -119,14 +126,20 @@ def cmd_sign(args: argparse.Namespace) -> int:
         pairs = [(p, out_dir / p.name) for p in inputs]
     options = sign_options_from(args, settings)
     roots = trust_roots(settings, args.trust)
-    with open_token(args, settings) as session:
-        results = sign_pdfs(
-            session, args.cert, pairs, options, trust_roots=roots, progress=progress_printer("sign")
-        )
+    approvals = None
+    if args.remote:
+        results, approvals = _sign_remote(args, settings, pairs, options, roots)
+    else:
+        with open_token(args, settings) as session:
+            results = sign_pdfs(
+                session, args.cert, pairs, options, trust_roots=roots, progress=progress_printer("sign")
+            )
     if args.json:
+        extra = {"provider": args.remote, "approvals": approvals} if args.remote else {}
         print_json(
             {
                 "ok": True,
+                **extra,
                 "level": options.level,
                 "role": options.role,
                 "signed": [
@@ -145,6 +158,38 @@ def cmd_sign(args: argparse.Namespace) -> int:
         for r in results:
             print(translate("cli", "Signed {output} ({signer})").format(output=r.output, signer=r.signer))
     return 0
+
+
+def _sign_remote(args, settings, pairs, options, roots):
+    """Sign `pairs` through the remote service: one approval per batch the service allows."""
+    import tempfile
+
+    from app.cli.remote import open_service, pick_credential, remote_pin, tick_printer
+    from signing.remote import sign_remote
+
+    service = open_service(args, settings)
+    asked = []
+    try:
+        cred = pick_credential(service.certificates(args.user_id), args.credential)
+        pin = remote_pin(args)
+        with tempfile.TemporaryDirectory(prefix="sohoa-remote-") as tmp:
+            results = sign_remote(
+                service,
+                cred,
+                args.user_id,
+                pairs,
+                options,
+                Path(tmp) / "prepared",
+                pin=pin,
+                timeout=args.wait or settings.remote_wait_s,
+                trust_roots=roots,
+                progress=progress_printer("sign"),
+                on_recorded=lambda b: asked.append(len(b.transactions)),
+                on_tick=tick_printer(),
+            )
+    finally:
+        service.close()
+    return results, asked[-1] if asked else 0
 
 
 _REVOCATION_STATES = (

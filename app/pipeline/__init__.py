@@ -35,6 +35,7 @@ from app.pipeline.pages import (
 )
 from app.pipeline.process import LOW_CONFIDENCE, process_component
 from app.pipeline.recovery import PendingWork, close_interrupted_jobs, pending_work
+from app.pipeline.remote import RemoteOutcome, cancel_remote, resume_remote, sign_components_remote
 from app.pipeline.sign import SignedPart, queue_file, sign_components
 
 __all__ = [
@@ -49,8 +50,10 @@ __all__ = [
     "PageLocked",
     "PendingWork",
     "PipelineError",
+    "RemoteOutcome",
     "SignedPart",
     "StackImport",
+    "cancel_remote",
     "checklist",
     "clean_pages",
     "close_interrupted_jobs",
@@ -73,10 +76,12 @@ __all__ = [
     "queue_file",
     "reorder_pages",
     "replace_page",
+    "resume_remote",
     "saved_scanner",
     "scan_into",
     "scan_one_page",
     "sign_components",
+    "sign_components_remote",
     "split_component",
     "thumbnail_path",
     "upload_due",

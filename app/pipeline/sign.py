@@ -42,36 +42,11 @@ def sign_components(
     """Sign each component's PDF with a logged-in token, verify it, record it, and queue it."""
     options = options or sign_options(settings)
     roots = trust_roots(ws.root, settings, trust)
-    inputs = []
-    for comp in components:
-        # the newest of its files: a PDF made since its last signature is signed afresh, a signed
-        # one is signed again (the official's certification after the citizen's signature)
-        art = ws.latest_artifact(comp.id, ArtifactKind.SIGNED_PDF, *ArtifactKind.made())
-        if art is None:
-            raise NotProcessed(name=comp.name)
-        inputs.append((comp, art))
+    inputs = part_inputs(ws, components)
     parts: list[SignedPart] = []
     with Outbox(ws.outbox_path) as outbox, tempfile.TemporaryDirectory(dir=ws.work_dir()) as tmp:
         by_output = {Path(tmp) / f"{c.id}.pdf": c for c, _ in inputs}
         pairs = [(ws.blobs.path(a.blob), Path(tmp) / f"{c.id}.pdf") for c, a in inputs]
-
-        def keep(result) -> None:
-            # Each file is verified, recorded and queued as soon as it is signed: if the token
-            # is pulled out at the next file, what was signed stays signed and queued.
-            comp = by_output[result.output]
-            report = verify_pdf(result.output, roots)
-            if not report.ok:
-                problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
-                raise NotVerified(name=comp.name, problems=problems)
-            art = ws.add_artifact(
-                comp.id,
-                ArtifactKind.SIGNED_PDF,
-                result.output,
-                status=Status.SIGNED,
-                meta={"signer": result.signer, "field": result.field, "role": options.role},
-            )
-            parts.append(_queue(ws, outbox, comp, art, report, result.signer))
-
         sign_pdfs(
             token,
             cert_label,
@@ -80,9 +55,47 @@ def sign_components(
             trust_roots=roots,
             progress=progress,
             cancel=cancel,
-            on_signed=keep,
+            on_signed=Keeper(ws, outbox, options.role, roots, by_output, parts),
         )
     return parts
+
+
+def part_inputs(ws: Workspace, components: Sequence[Component]) -> list[tuple[Component, Artifact]]:
+    """Each component with the file to sign: the newest of its files (a PDF made since its last
+    signature is signed afresh, a signed one is signed again: the official's certification)."""
+    inputs = []
+    for comp in components:
+        art = ws.latest_artifact(comp.id, ArtifactKind.SIGNED_PDF, *ArtifactKind.made())
+        if art is None:
+            raise NotProcessed(name=comp.name)
+        inputs.append((comp, art))
+    return inputs
+
+
+class Keeper:
+    """Verifies, records and queues each file as soon as it is signed: if signing stops at the next
+    file (a token pulled out, a service gone), what was signed stays signed and queued."""
+
+    def __init__(
+        self, ws, outbox, role, roots, by_output: dict[Path, Component], parts: list[SignedPart]
+    ) -> None:
+        self.ws, self.outbox, self.role, self.roots = ws, outbox, role, roots
+        self.by_output, self.parts = by_output, parts
+
+    def __call__(self, result) -> None:
+        comp = self.by_output[Path(result.output)]
+        report = verify_pdf(result.output, self.roots)
+        if not report.ok:
+            problems = "; ".join(p for s in report.signatures for p in s.problems) or "no signature"
+            raise NotVerified(name=comp.name, problems=problems)
+        art = self.ws.add_artifact(
+            comp.id,
+            ArtifactKind.SIGNED_PDF,
+            result.output,
+            status=Status.SIGNED,
+            meta={"signer": result.signer, "field": result.field, "role": self.role},
+        )
+        self.parts.append(_queue(self.ws, self.outbox, comp, art, report, result.signer))
 
 
 def _queue(

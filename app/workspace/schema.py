@@ -114,5 +114,24 @@ def v6(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [v1, v2, v3, v4, v5, v6]
+def v7(db: sqlite_utils.Database) -> None:
+    """Remote signing requests waiting for a signer's phone: what is signed, the prepared files'
+    folder and the service's transactions (`batch`, JSON, no secret), so that a restart finishes
+    or cancels them."""
+    db.execute("""
+        CREATE TABLE remote_requests (
+            id TEXT PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            components TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            role TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'waiting',
+            batch TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [v1, v2, v3, v4, v5, v6, v7]
 SCHEMA_VERSION = len(MIGRATIONS)

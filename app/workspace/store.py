@@ -536,6 +536,31 @@ class Workspace:
         """The audit trail checked from its first entry to the one anchored outside the database."""
         return audit.verify(self.db, self.root / audit.HEAD_FILE)
 
+    def save_remote_request(
+        self, request_id: str, dossier_id: int, component_ids: list[int], provider: str, role: str, batch: str
+    ) -> None:
+        """Record (or update) a remote signing request still waiting for the signer's phone."""
+        now = now_iso()
+        with self._tx():
+            self.db.execute(
+                "INSERT INTO remote_requests (id, dossier_id, components, provider, role, batch, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET batch = excluded.batch,"
+                " updated_at = excluded.updated_at",
+                [request_id, dossier_id, json.dumps(component_ids), provider, role, batch, now, now],
+            )
+
+    def end_remote_request(self, request_id: str, state: str, message: str = "") -> None:
+        with self._tx():
+            self.db.execute(
+                "UPDATE remote_requests SET state = ?, message = ?, updated_at = ? WHERE id = ?",
+                [state, message, now_iso(), request_id],
+            )
+            self._event("sign.remote." + state, request_id, {"message": message} if message else {}, "")
+
+    def remote_requests(self, state: str = "waiting") -> list[dict]:
+        rows = self.db["remote_requests"].rows_where("state = ?", [state], order_by="created_at")
+        return [{**r, "components": json.loads(r["components"])} for r in rows]
+
     def open_jobs(self) -> list[tuple[str, str]]:
         """Jobs begun and never ended (a crash or a power cut): (job id, label)."""
         return audit.open_jobs(self.db)
