@@ -131,6 +131,91 @@ def register(sub) -> None:
     q.add_argument("--account", required=True, help="the counter's account (sp_id, client ID) at the service")
     q.add_argument("--secret-stdin", action="store_true", help="read the secret from the first line of stdin")
     q.set_defaults(handler=cmd_set_credentials)
+    q = rsub.add_parser("pending", help="remote signing requests still waiting for a signer's phone")
+    q.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout")
+    q.set_defaults(handler=cmd_pending)
+    q = rsub.add_parser(
+        "resume", help="poll the waiting requests again: finish them, or end them and say why"
+    )
+    q.add_argument(
+        "--service-url", metavar="URL", help="the service's address (default: settings, catalogue)"
+    )
+    q.add_argument(
+        "--trust", action="append", default=[], metavar="CERT.pem", help="trusted root (repeatable)"
+    )
+    q.add_argument("--cancel", metavar="ID", help="end this request instead: nothing of it is signed")
+    q.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout")
+    q.set_defaults(handler=cmd_resume)
+
+
+def _pending_rows(ws) -> list[dict]:
+    from signing.remote import RemoteBatch
+
+    rows = []
+    for row in ws.remote_requests():
+        batch = RemoteBatch.from_json(row["batch"])
+        rows.append(
+            {
+                "id": row["id"],
+                "dossier": ws.dossier_by_id(row["dossier_id"]).code,
+                "components": [ws.component_by_id(i).name for i in row["components"]],
+                "provider": row["provider"],
+                "role": row["role"],
+                "user_id": batch.user_id,
+                "approvals": len(batch.transactions),
+                "expires_at": batch.expires_at,
+                "created_at": row["created_at"],
+            }
+        )
+    return rows
+
+
+def cmd_pending(args: argparse.Namespace) -> int:
+    from app.cli.options import open_workspace
+
+    ws, _ = open_workspace()
+    with ws:
+        rows = _pending_rows(ws)
+    if args.json:
+        print_json({"ok": True, "pending": rows})
+    for r in [] if args.json else rows:
+        print(f"{r['id']}  {r['dossier']}  {r['provider']}  {r['user_id']}  {', '.join(r['components'])}")
+    return 0
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from app import pipeline
+    from app.cli.options import open_workspace
+    from app.remotesetup import remote_service
+
+    ws, settings = open_workspace()
+    with ws:
+        if args.cancel:
+            pipeline.cancel_remote(ws, args.cancel)
+            outcomes = []
+        else:
+            outcomes = pipeline.resume_remote(
+                ws,
+                settings,
+                lambda provider: remote_service(settings, provider, args.service_url),
+                trust=args.trust,
+                on_tick=tick_printer(),
+            )
+        result = [
+            {
+                "id": o.request_id,
+                "dossier": o.dossier,
+                "state": o.state,
+                "message": o.message,
+                "signed": [p.component.name for p in o.parts],
+            }
+            for o in outcomes
+        ]
+    if args.json:
+        print_json({"ok": True, "requests": result})
+    for r in [] if args.json else result:
+        print(f"{r['id']} {r['dossier']}: {r['state']} {r['message']}".rstrip())
+    return 0
 
 
 def cmd_set_credentials(args: argparse.Namespace) -> int:

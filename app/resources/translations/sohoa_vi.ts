@@ -1256,12 +1256,36 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
         <translation>PIN ĐÃ BỊ KHÓA</translation>
     </message>
     <message>
+        <source>--remote needs --user-id (the signer&apos;s CCCD number or account).</source>
+        <translation>--remote cần --user-id (số CCCD hoặc tài khoản của người ký).</translation>
+    </message>
+    <message>
+        <source>No certificate {id} for this signer.</source>
+        <translation>Người ký không có chứng thư số {id}.</translation>
+    </message>
+    <message>
+        <source>The signer has several certificates: pass --credential ({list}).</source>
+        <translation>Người ký có nhiều chứng thư số: chọn bằng --credential ({list}).</translation>
+    </message>
+    <message>
+        <source>Waiting for approval on the signer&apos;s phone ({m}:{s:02d} left)</source>
+        <translation>Đang chờ người ký xác nhận trên điện thoại (còn {m}:{s:02d})</translation>
+    </message>
+    <message>
         <source>EXPIRED</source>
         <translation>HẾT HẠN</translation>
     </message>
     <message>
         <source>valid</source>
         <translation>còn hiệu lực</translation>
+    </message>
+    <message>
+        <source>Service secret: </source>
+        <translation>Mật khẩu dịch vụ: </translation>
+    </message>
+    <message>
+        <source>The secret for {account} at {provider} is in the system keyring.</source>
+        <translation>Mật khẩu của {account} tại {provider} đã được lưu trong kho khóa của hệ thống.</translation>
     </message>
     <message>
         <source>No token driver found: pass --module.</source>
@@ -1428,6 +1452,22 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
     <message>
         <source>The system keyring cannot be used ({detail}). Use SOHOA_PORTAL_CLIENT_ID and SOHOA_PORTAL_CLIENT_SECRET for this run.</source>
         <translation>Không dùng được kho khóa của hệ thống ({detail}). Hãy dùng SOHOA_PORTAL_CLIENT_ID và SOHOA_PORTAL_CLIENT_SECRET cho lần chạy này.</translation>
+    </message>
+    <message>
+        <source>Remote signing is not set up: {detail}</source>
+        <translation>Chưa cài đặt ký số từ xa: {detail}</translation>
+    </message>
+    <message>
+        <source>Unknown remote signing provider {provider}. Known: {known}.</source>
+        <translation>Không biết nhà cung cấp ký số từ xa {provider}. Các nhà cung cấp đã biết: {known}.</translation>
+    </message>
+    <message>
+        <source>No address for the remote signing service {provider}: set remote_url in the settings or pass --service-url.</source>
+        <translation>Chưa có địa chỉ dịch vụ ký số từ xa {provider}: đặt remote_url trong cài đặt hoặc dùng --service-url.</translation>
+    </message>
+    <message>
+        <source>No service account for {provider} on this workstation. Run `sohoa remote set-credentials --provider {provider} --account ID` (the secret goes to the system keyring) or set SOHOA_REMOTE_ACCOUNT and SOHOA_REMOTE_SECRET.</source>
+        <translation>Máy này chưa có tài khoản dịch vụ của {provider}. Chạy `sohoa remote set-credentials --provider {provider} --account ID` (mật khẩu được lưu vào kho khóa của hệ thống) hoặc đặt SOHOA_REMOTE_ACCOUNT và SOHOA_REMOTE_SECRET.</translation>
     </message>
 </context>
 <context>
@@ -1683,6 +1723,46 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>{name} cannot be checked: it is not a readable PDF ({detail}).</source>
         <translation>Không kiểm tra được {name}: đây không phải tệp PDF đọc được ({detail}).</translation>
+    </message>
+    <message>
+        <source>The remote signing service failed: {detail}</source>
+        <translation>Dịch vụ ký số từ xa bị lỗi: {detail}</translation>
+    </message>
+    <message>
+        <source>The remote signing service {service} cannot be reached ({detail}). Nothing was signed; check the network and try again, or sign with a token.</source>
+        <translation>Không kết nối được dịch vụ ký số từ xa {service} ({detail}). Chưa có gì được ký; kiểm tra mạng rồi thử lại, hoặc ký bằng USB token.</translation>
+    </message>
+    <message>
+        <source>The remote signing service {service} gave an answer SoHoa cannot use ({detail}). Nothing was signed.</source>
+        <translation>Dịch vụ ký số từ xa {service} trả lời không dùng được ({detail}). Chưa có gì được ký.</translation>
+    </message>
+    <message>
+        <source>The remote signing service {service} refused the request: {detail}</source>
+        <translation>Dịch vụ ký số từ xa {service} từ chối yêu cầu: {detail}</translation>
+    </message>
+    <message>
+        <source>The signing service address {url} is not https. Only a service on this computer may be reached without encryption.</source>
+        <translation>Địa chỉ dịch vụ ký số {url} không dùng https. Chỉ dịch vụ chạy trên chính máy này mới được kết nối không mã hóa.</translation>
+    </message>
+    <message>
+        <source>The signing service {service} has no valid signing certificate for {user_id}. Check the number, or sign with a token.</source>
+        <translation>Dịch vụ ký số {service} không có chứng thư số hợp lệ nào cho {user_id}. Kiểm tra lại số, hoặc ký bằng USB token.</translation>
+    </message>
+    <message>
+        <source>The signer refused the request on their phone. Nothing was signed; ask again, or sign with a token.</source>
+        <translation>Người ký đã từ chối yêu cầu trên điện thoại. Chưa có gì được ký; gửi lại yêu cầu, hoặc ký bằng USB token.</translation>
+    </message>
+    <message>
+        <source>The request was not approved in time and has expired. Nothing was signed; ask again when the signer has their phone at hand.</source>
+        <translation>Yêu cầu không được xác nhận kịp và đã hết hạn. Chưa có gì được ký; gửi lại khi người ký có điện thoại bên cạnh.</translation>
+    </message>
+    <message>
+        <source>The remote signing request was cancelled at the counter. Nothing was signed.</source>
+        <translation>Yêu cầu ký số từ xa đã được hủy tại quầy. Chưa có gì được ký.</translation>
+    </message>
+    <message>
+        <source>The signing service returned a signature that does not match {name} and the certificate of {holder}. It was not used: no file was written.</source>
+        <translation>Dịch vụ ký số trả về chữ ký không khớp với {name} và chứng thư số của {holder}. Chữ ký này không được dùng: không có tệp nào được ghi.</translation>
     </message>
 </context>
 <context>
