@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
             ("process", self.tr("OCR"), QKeySequence("Ctrl+R"), self.capture.process),
             ("review", self.tr("Check pages"), QKeySequence("Ctrl+E"), self.pages.review_pages),
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.signing.sign),
+            ("sign_remote", self.tr("Sign remotely"), QKeySequence("Ctrl+Alt+K"), self.signing.sign_remote),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.delivery.upload),
             ("outbox", self.tr("Outbox"), QKeySequence("Ctrl+Shift+O"), self.delivery.show_outbox),
             ("settings", self.tr("Settings"), QKeySequence("Ctrl+,"), self.support.edit_settings),

@@ -3,6 +3,9 @@ type before the PIN, the signing as a job; and checking a signed file."""
 
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
 from app import pipeline
@@ -10,6 +13,12 @@ from app.gui.host import Controller
 from app.gui.runner import Job
 from app.signsetup import known_modules, sign_options, trust_roots
 from common.errors import UserError
+
+
+class _Relay(QObject):
+    """Carries "the signer has been asked, this many seconds to approve" from the job to the dialog."""
+
+    asked = Signal(float)
 
 
 class SigningController(Controller):
@@ -20,13 +29,9 @@ class SigningController(Controller):
         code = self.host.need_dossier()
         if code is None:
             return None
-        documents = []
         # what either role may sign (an official's list holds the citizen's); the job signs what is
         # due for the role chosen in the dialog (app.pipeline.due)
-        for comp in pipeline.due_for(self.host.ws, code, "sign", role="official"):
-            art = self.host.ws.made_pdf(comp.id)
-            pages = art.meta_dict.get("pages", 0) if art is not None else 0
-            documents.append((comp.name, pages or len(self.host.ws.pages(comp.id))))
+        documents = self._documents(code)
         if not documents:
             self.host.error(self.tr("Nothing to sign yet: process the dossier's components first."))
             return None
@@ -107,6 +112,116 @@ class SigningController(Controller):
                 secret.clear()
 
         return self.host.in_workspace(self.tr("Signing"), work)
+
+    def _documents(self, code: str) -> list[tuple[str, int]]:
+        documents = []
+        for comp in pipeline.due_for(self.host.ws, code, "sign", role="official"):
+            art = self.host.ws.made_pdf(comp.id)
+            pages = art.meta_dict.get("pages", 0) if art is not None else 0
+            documents.append((comp.name, pages or len(self.host.ws.pages(comp.id))))
+        return documents
+
+    def sign_remote(self):
+        """The signer approves on their phone: service, ID number, certificate, then one request."""
+        from app.gui.remote_dialog import RemoteSignDialog
+        from app.remotesetup import catalog
+
+        code = self.host.need_dossier()
+        if code is None:
+            return None
+        documents = self._documents(code)
+        if not documents:
+            self.host.error(self.tr("Nothing to sign yet: process the dossier's components first."))
+            return None
+        settings = self.host.settings
+        providers = [(k, v.get("name", k)) for k, v in catalog().items()]
+        dossier = self.host.ws.dossier(code)
+        dlg = RemoteSignDialog(
+            documents, providers, self.host, provider=settings.remote_provider, user_id=dossier.applicant_id
+        )
+        self.remote_dialog, self.remote_job = dlg, None
+        dlg.find_requested.connect(lambda: self._find_remote(dlg))
+        dlg.ask_requested.connect(lambda: self._ask_remote(dlg, code))
+        dlg.cancel_requested.connect(lambda: self.remote_job is not None and self.remote_job.cancel())
+        dlg.token_requested.connect(lambda: (dlg.reject(), self.sign()))
+        if dlg.user_id.text():
+            self._find_remote(dlg)
+        dlg.open()
+        return dlg
+
+    def _find_remote(self, dlg) -> Job:
+        from app import i18n
+        from app.remotesetup import remote_service
+
+        settings, provider, user_id = (
+            self.host.settings,
+            dlg.provider.currentData(),
+            dlg.user_id.text().strip(),
+        )
+        dlg.show_message(self.tr("Looking for the signer's certificates..."))
+
+        def work(progress, cancel):
+            try:
+                service = remote_service(settings, provider)
+                try:
+                    return service.certificates(user_id), None
+                finally:
+                    service.close()
+            except UserError as exc:
+                return [], i18n.message(exc)
+
+        job = self.host.start(self.tr("Looking for certificates"), work)
+        job.signals.finished.connect(lambda res: dlg.show_certificates(*res))
+        return job
+
+    def _ask_remote(self, dlg, code: str) -> Job:
+        from app import i18n
+        from app.remotesetup import remote_service
+
+        settings, provider = self.host.settings, dlg.provider.currentData()
+        credential, user_id, role = dlg.chosen(), dlg.user_id.text().strip(), dlg.role.currentData()
+        relay = _Relay()
+        relay.asked.connect(dlg.waiting)
+        self.remote_relay = relay
+        nothing_due = self.tr("Nothing to sign yet: process the dossier's components first.")
+
+        def work(ws, progress, cancel):
+            comps = pipeline.due_for(ws, code, "sign", role=role)
+            if not comps:
+                raise pipeline.PipelineError(detail=nothing_due)
+            service = remote_service(settings, provider)
+            try:
+                signed = pipeline.sign_components_remote(
+                    ws,
+                    comps,
+                    service,
+                    credential,
+                    user_id,
+                    settings,
+                    options=sign_options(settings, role=role),
+                    timeout=settings.remote_wait_s,
+                    progress=progress,
+                    cancel=cancel,
+                    on_asked=lambda batch: relay.asked.emit(
+                        min(settings.remote_wait_s, batch.expires_at - time.time())
+                    ),
+                )
+                return len(signed)
+            finally:
+                service.close()
+
+        job = self.host.in_workspace(self.tr("Signing remotely"), work)
+        self.remote_job = job
+        job.signals.finished.connect(lambda _n: dlg.accept())
+        job.signals.failed.connect(dlg.show_message)
+        job.signals.cancelled.connect(
+            lambda: dlg.show_message(
+                i18n.translate(
+                    "signing", "The remote signing request was cancelled at the counter. Nothing was signed."
+                )
+            )
+        )
+        return job
 
     def verify_file(self, path: str | None = None) -> Job | None:
         """Check every signature of a PDF (off the GUI thread) and show the report."""

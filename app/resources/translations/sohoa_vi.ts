@@ -390,6 +390,10 @@
         <translation>Ký số</translation>
     </message>
     <message>
+        <source>Sign remotely</source>
+        <translation>Ký số từ xa</translation>
+    </message>
+    <message>
         <source>Upload all</source>
         <translation>Gửi tất cả</translation>
     </message>
@@ -664,6 +668,83 @@
     <message>
         <source>Recognising text</source>
         <translation>Đang nhận dạng chữ</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteSignDialog</name>
+    <message>
+        <source>Sign remotely</source>
+        <translation>Ký số từ xa</translation>
+    </message>
+    <message>
+        <source>Citizen signs the documents</source>
+        <translation>Công dân ký các giấy tờ</translation>
+    </message>
+    <message>
+        <source>Official certifies the electronic copy (SAO Y)</source>
+        <translation>Cán bộ chứng thực bản sao điện tử (SAO Y)</translation>
+    </message>
+    <message>
+        <source>CCCD number or account</source>
+        <translation>Số CCCD hoặc tài khoản</translation>
+    </message>
+    <message>
+        <source>Find certificates</source>
+        <translation>Tìm chứng thư số</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Chữ ký</translation>
+    </message>
+    <message>
+        <source>Signing service</source>
+        <translation>Dịch vụ ký số</translation>
+    </message>
+    <message>
+        <source>Signer&apos;s ID number</source>
+        <translation>Số định danh của người ký</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>Chứng thư số</translation>
+    </message>
+    <message>
+        <source>Sign with a token instead</source>
+        <translation>Ký bằng USB token</translation>
+    </message>
+    <message>
+        <source>Ask for approval</source>
+        <translation>Gửi yêu cầu xác nhận</translation>
+    </message>
+    <message>
+        <source>Cancel the request</source>
+        <translation>Hủy yêu cầu</translation>
+    </message>
+    <message>
+        <source>EXPIRED</source>
+        <translation>ĐÃ HẾT HẠN</translation>
+    </message>
+    <message>
+        <source>valid until {date}</source>
+        <translation>hiệu lực đến {date}</translation>
+    </message>
+    <message>
+        <source>  - {name} ({pages} pages)</source>
+        <translation>  - {name} ({pages} trang)</translation>
+    </message>
+    <message>
+        <source>{holder} is asked to sign with {service}:
+{docs}
+
+Approve the request on your phone.</source>
+        <translation>{holder} được đề nghị ký bằng {service}:
+{docs}
+
+Hãy xác nhận yêu cầu trên điện thoại.</translation>
+    </message>
+    <message>
+        <source>Approve on your phone: {m}:{s:02d} left</source>
+        <translation>Xác nhận trên điện thoại: còn {m}:{s:02d}</translation>
     </message>
 </context>
 <context>
@@ -1014,6 +1095,18 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
     <message>
         <source>Signing</source>
         <translation>Đang ký số</translation>
+    </message>
+    <message>
+        <source>Looking for the signer&apos;s certificates...</source>
+        <translation>Đang tìm chứng thư số của người ký...</translation>
+    </message>
+    <message>
+        <source>Looking for certificates</source>
+        <translation>Tìm chứng thư số</translation>
+    </message>
+    <message>
+        <source>Signing remotely</source>
+        <translation>Đang ký số từ xa</translation>
     </message>
     <message>
         <source>Check a signed file</source>

@@ -1,0 +1,173 @@
+"""Signing remotely at the counter: the signer's service and ID number (the applicant's, from the
+dossier), their certificate chosen by holder, CA and validity; then, in large type, what is being
+signed and "approve on your phone" with the time left. Refused, expired and "no certificate for
+this number" each come back here with the message and a way to the token instead."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class RemoteSignDialog(QDialog):
+    find_requested = Signal()
+    ask_requested = Signal()
+    cancel_requested = Signal()
+    token_requested = Signal()
+
+    def __init__(
+        self,
+        documents: list[tuple[str, int]],
+        providers: list[tuple[str, str]],
+        parent: QWidget | None = None,
+        *,
+        provider: str = "",
+        user_id: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Sign remotely"))
+        self.documents = documents
+        self.credentials: list = []
+        self.deadline = 0.0
+        self.pages = QStackedWidget()
+
+        first = QWidget()
+        form = QFormLayout(first)
+        self.role = QComboBox()
+        self.role.addItem(self.tr("Citizen signs the documents"), "citizen")
+        self.role.addItem(self.tr("Official certifies the electronic copy (SAO Y)"), "official")
+        self.provider = QComboBox()
+        for key, name in providers:
+            self.provider.addItem(name, key)
+        if provider:
+            self.provider.setCurrentIndex(max(0, self.provider.findData(provider)))
+        self.user_id = QLineEdit(user_id)
+        self.user_id.setPlaceholderText(self.tr("CCCD number or account"))
+        find = QPushButton(self.tr("Find certificates"))
+        find.clicked.connect(self.find_requested.emit)
+        self.user_id.returnPressed.connect(self.find_requested.emit)
+        self.certs = QListWidget()
+        self.certs.setMinimumHeight(120)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        form.addRow(self.tr("Signature"), self.role)
+        form.addRow(self.tr("Signing service"), self.provider)
+        form.addRow(self.tr("Signer's ID number"), self.user_id)
+        form.addRow(find)
+        form.addRow(self.tr("Certificate"), self.certs)
+        form.addRow(self.status)
+        self.pages.addWidget(first)
+
+        second = QWidget()
+        box = QVBoxLayout(second)
+        self.statement = QLabel()
+        self.statement.setWordWrap(True)
+        self.statement.setTextFormat(Qt.TextFormat.PlainText)
+        self.statement.setStyleSheet("font-size: 20px;")
+        self.countdown = QLabel()
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown.setStyleSheet("font-size: 28px; font-weight: bold;")
+        box.addWidget(self.statement, 1)
+        box.addWidget(self.countdown)
+        self.pages.addWidget(second)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.token_button = self.buttons.addButton(
+            self.tr("Sign with a token instead"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.ask_button = self.buttons.addButton(
+            self.tr("Ask for approval"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.cancel_button = self.buttons.addButton(
+            self.tr("Cancel the request"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.ask_button.clicked.connect(self.ask_requested.emit)
+        self.cancel_button.clicked.connect(self.cancel_requested.emit)
+        self.token_button.clicked.connect(self.token_requested.emit)
+        self.buttons.rejected.connect(self.reject)
+        self.certs.currentRowChanged.connect(lambda _row: self._update())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.buttons)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self.resize(680, 480)
+        self._update()
+
+    def show_certificates(self, credentials: list, error: str | None = None) -> None:
+        self.credentials = list(credentials)
+        self.certs.clear()
+        for c in self.credentials:
+            info = c.info
+            state = (
+                self.tr("EXPIRED")
+                if info.expired
+                else self.tr("valid until {date}").format(date=info.not_after.strftime("%d/%m/%Y"))
+            )
+            ids = ", ".join(f"{k} {n}" for k, n in info.ids)
+            item = QListWidgetItem(f"{info.holder} ({ids}) - {info.issuer} - {state}")
+            if info.expired:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.certs.addItem(item)
+        usable = [i for i, c in enumerate(self.credentials) if not c.info.expired]
+        if usable:
+            self.certs.setCurrentRow(usable[0])
+        self.show_message(error or "")
+
+    def show_message(self, text: str) -> None:
+        """Back to the first step with `text` (a refusal, an expiry, no certificate...)."""
+        self.timer.stop()
+        self.pages.setCurrentIndex(0)
+        self.status.setText(text)
+        self._update()
+
+    def chosen(self):
+        row = self.certs.currentRow()
+        if 0 <= row < len(self.credentials) and not self.credentials[row].info.expired:
+            return self.credentials[row]
+        return None
+
+    def waiting(self, seconds: float) -> None:
+        """Step 2: what is signed, in large type, and the time the signer has left."""
+        c = self.chosen()
+        docs = "\n".join(
+            self.tr("  - {name} ({pages} pages)").format(name=n, pages=p) for n, p in self.documents
+        )
+        self.statement.setText(
+            self.tr(
+                "{holder} is asked to sign with {service}:\n{docs}\n\nApprove the request on your phone."
+            ).format(holder=c.info.holder if c else "", service=self.provider.currentText(), docs=docs)
+        )
+        self.deadline = time.monotonic() + seconds
+        self.pages.setCurrentIndex(1)
+        self._tick()
+        self.timer.start(1000)
+        self._update()
+
+    def _tick(self) -> None:
+        left = max(0, int(self.deadline - time.monotonic()))
+        self.countdown.setText(
+            self.tr("Approve on your phone: {m}:{s:02d} left").format(m=left // 60, s=left % 60)
+        )
+
+    def _update(self) -> None:
+        waiting = self.pages.currentIndex() == 1
+        self.ask_button.setVisible(not waiting)
+        self.ask_button.setEnabled(self.chosen() is not None)
+        self.cancel_button.setVisible(waiting)
+        self.token_button.setVisible(not waiting)

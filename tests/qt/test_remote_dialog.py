@@ -1,0 +1,42 @@
+"""The remote signing dialog: certificates by holder, CA and validity; the waiting step in large
+type with the time left; a refusal brings the clerk back with the message."""
+
+from __future__ import annotations
+
+from signing.certinfo import describe
+from signing.remote import RemoteCredential
+
+
+def _credential(der: bytes, name: str) -> RemoteCredential:
+    return RemoteCredential("csc", name, describe(der, has_key=True))
+
+
+def test_certificates_listed_expired_ones_not_chosen_then_waiting_and_back(qtbot, test_pki):
+    from app.gui.remote_dialog import RemoteSignDialog
+
+    users = test_pki.remote
+    dlg = RemoteSignDialog(
+        [("Đơn đề nghị", 2), ("Bản vẽ", 1)],
+        [("csc", "CSC"), ("vnpt-smartca", "VNPT SmartCA")],
+        provider="vnpt-smartca",
+        user_id="001190012345",
+    )
+    qtbot.addWidget(dlg)
+    assert dlg.provider.currentData() == "vnpt-smartca" and dlg.user_id.text() == "001190012345"
+    expired = _credential(users["r_expired"].cert_der, "old")
+    good = _credential(users["r_citizen"].cert_der, "new")
+    dlg.show_certificates([expired, good])
+    assert dlg.certs.count() == 2 and "Hoàng Thị Mai" in dlg.certs.item(1).text()
+    assert "SoHoa Test Issuing CA" in dlg.certs.item(1).text()
+    assert dlg.chosen() is good and dlg.ask_button.isEnabled()
+    dlg.certs.setCurrentRow(0)
+    assert dlg.chosen() is None and not dlg.ask_button.isEnabled()  # an expired certificate cannot sign
+
+    dlg.certs.setCurrentRow(1)
+    dlg.waiting(95)
+    assert dlg.pages.currentIndex() == 1 and dlg.cancel_button.isVisibleTo(dlg)
+    assert "Đơn đề nghị" in dlg.statement.text() and "Hoàng Thị Mai" in dlg.statement.text()
+    assert "1:3" in dlg.countdown.text()  # 1:35 or 1:34 left
+    dlg.show_message("refused on the phone")
+    assert dlg.pages.currentIndex() == 0 and dlg.status.text() == "refused on the phone"
+    assert not dlg.timer.isActive()
