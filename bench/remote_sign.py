@@ -90,7 +90,7 @@ def main() -> int:
     users = {citizen.citizen_id: [{"token": citizen.label, "pin": citizen.pin}]}
     (work / "users.json").write_text(json.dumps({"module": citizen.module, "sp": SP, "users": users}))
     port = pki.free_port()
-    ref = remote.Process(
+    ref = pki.Process(
         [sys.executable, "-m", "signing.devremote", "--users", str(work / "users.json"), "--port", str(port)],
         port,
         work / "devremote.log",

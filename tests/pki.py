@@ -391,42 +391,26 @@ def _pem(der: bytes) -> bytes:
     return pem.armor("CERTIFICATE", der)
 
 
-class PkiServices:
-    """certomancer's OCSP, CRL and TSA services for a TestPki, on the port written into its certificates."""
+class Process:
+    """A server started with `args` that listens on 127.0.0.1:`port`; its output goes to `log`."""
 
-    def __init__(self, pki: TestPki) -> None:
-        self.pki = pki
+    def __init__(self, args: list[str], port: int, log: Path) -> None:
+        self.args, self.port, self.log = args, port, log
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> PkiServices:
-        log = open(self.pki.workdir / "certomancer.log", "wb")  # noqa: SIM115 - kept open for the child
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "certomancer",
-                "--config",
-                str(self.pki.config),
-                "animate",
-                "--port",
-                str(self.pki.port),
-                "--no-web-ui",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    def start(self, timeout: float = 30):
+        out = open(self.log, "ab")  # noqa: SIM115 - kept open for the child
+        self.proc = subprocess.Popen(self.args, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"certomancer exited: {(self.pki.workdir / 'certomancer.log').read_text()}"
-                )
+                raise RuntimeError(f"{self.args[2]} exited: {self.log.read_text(errors='replace')[-2000:]}")
             try:
-                with socket.create_connection(("127.0.0.1", self.pki.port), timeout=0.5):
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("certomancer did not start")
+        raise RuntimeError(f"{self.args[2]} did not start")
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -436,3 +420,14 @@ class PkiServices:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
             self.proc = None
+
+
+class PkiServices(Process):
+    """certomancer's OCSP, CRL and TSA services for a TestPki, on the port written into its certificates."""
+
+    def __init__(self, pki: TestPki) -> None:
+        self.pki = pki
+        args = [sys.executable, "-m", "certomancer", "--config", str(pki.config), "animate"]
+        super().__init__(
+            [*args, "--port", str(pki.port), "--no-web-ui"], pki.port, pki.workdir / "certomancer.log"
+        )

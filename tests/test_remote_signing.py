@@ -37,7 +37,7 @@ def csc(test_pki, pki_services):
         proc.stop()
 
 
-def _ref_service(test_pki, shape: str) -> tuple[remote.Process, str]:
+def _ref_service(test_pki, shape: str) -> tuple[pki.Process, str]:
     tokens = test_pki.tokens
     users = {
         t.citizen_id: [{"token": t.label, "pin": t.pin}]
@@ -46,7 +46,7 @@ def _ref_service(test_pki, shape: str) -> tuple[remote.Process, str]:
     config = test_pki.workdir / f"devremote-{shape}.json"
     config.write_text(json.dumps({"module": tokens["citizen"].module, "sp": SP, "users": users}))
     port = pki.free_port()
-    proc = remote.Process(
+    proc = pki.Process(
         [
             sys.executable,
             "-m",

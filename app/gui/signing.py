@@ -26,15 +26,10 @@ class SigningController(Controller):
         """Choose the certificate, show the signer what they sign, take the PIN, sign as a job."""
         from app.gui.sign_dialog import SignDialog
 
-        code = self.host.need_dossier()
-        if code is None:
+        due = self._due_documents()
+        if due is None:
             return None
-        # what either role may sign (an official's list holds the citizen's); the job signs what is
-        # due for the role chosen in the dialog (app.pipeline.due)
-        documents = self._documents(code)
-        if not documents:
-            self.host.error(self.tr("Nothing to sign yet: process the dossier's components first."))
-            return None
+        code, documents = due
         dlg = SignDialog(documents, self.host, agency=self.host.settings.agency)
         dlg.find_requested.connect(lambda: self.find_tokens(dlg))
         self.sign_dialog = dlg
@@ -113,26 +108,31 @@ class SigningController(Controller):
 
         return self.host.in_workspace(self.tr("Signing"), work)
 
-    def _documents(self, code: str) -> list[tuple[str, int]]:
+    def _due_documents(self) -> tuple[str, list[tuple[str, int]]] | None:
+        """The selected dossier and (name, pages) of what either role may sign in it (an official's
+        list holds the citizen's; the job signs what is due for the role chosen in the dialog)."""
+        code = self.host.need_dossier()
+        if code is None:
+            return None
         documents = []
         for comp in pipeline.due_for(self.host.ws, code, "sign", role="official"):
             art = self.host.ws.made_pdf(comp.id)
             pages = art.meta_dict.get("pages", 0) if art is not None else 0
             documents.append((comp.name, pages or len(self.host.ws.pages(comp.id))))
-        return documents
+        if not documents:
+            self.host.error(self.tr("Nothing to sign yet: process the dossier's components first."))
+            return None
+        return code, documents
 
     def sign_remote(self):
         """The signer approves on their phone: service, ID number, certificate, then one request."""
         from app.gui.remote_dialog import RemoteSignDialog
         from app.remotesetup import catalog
 
-        code = self.host.need_dossier()
-        if code is None:
+        due = self._due_documents()
+        if due is None:
             return None
-        documents = self._documents(code)
-        if not documents:
-            self.host.error(self.tr("Nothing to sign yet: process the dossier's components first."))
-            return None
+        code, documents = due
         settings = self.host.settings
         providers = [(k, v.get("name", k)) for k, v in catalog().items()]
         dossier = self.host.ws.dossier(code)

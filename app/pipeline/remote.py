@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,6 @@ from signing.remote import (
     RemoteService,
     RemoteState,
     ask,
-    discard,
     finish,
     prepare,
     wait,
@@ -82,24 +82,25 @@ def sign_components_remote(
     if not inputs:
         return []
     dossier = ws.dossier_by_id(inputs[0][0].dossier_id)
-    staging = ws.work_dir() / "remote" / "new"
-    folder = staging / f"{inputs[0][0].id}-{len(inputs)}"
+    request_id = uuid.uuid4().hex
+    folder = _folder(ws, request_id)
     pairs = [(ws.blobs.path(a.blob), folder / "out" / f"{c.id}.pdf") for c, a in inputs]
-    (folder / "out").mkdir(parents=True, exist_ok=True)
-    batch = prepare(
-        credential,
-        user_id,
-        pairs,
-        options,
-        folder / "prepared",
-        trust_roots=roots,
-        progress=progress,
-        cancel=cancel,
-    )
-    final = _folder(ws, batch.id)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    folder.rename(final)
-    _relocate(batch, folder, final)
+    (folder / "out").mkdir(parents=True)
+    try:
+        batch = prepare(
+            credential,
+            user_id,
+            pairs,
+            options,
+            folder / "prepared",
+            trust_roots=roots,
+            progress=progress,
+            cancel=cancel,
+            batch_id=request_id,
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     ids = [c.id for c, _ in inputs]
     ws.save_remote_request(batch.id, dossier.id, ids, credential.provider, options.role, batch.to_json())
     text = description or f"{dossier.code}: {', '.join(c.name for c, _ in inputs)}"
@@ -128,13 +129,6 @@ def sign_components_remote(
     except BaseException:
         _end(ws, batch, "failed", "interrupted")
         raise
-
-
-def _relocate(batch: RemoteBatch, old: Path, new: Path) -> None:
-    batch.folder = str(new / "prepared")
-    for item in batch.files:
-        item.prepared = str(new / Path(item.prepared).relative_to(old))
-        item.output = str(new / Path(item.output).relative_to(old))
 
 
 def _complete(
@@ -166,8 +160,7 @@ def _state_of(exc: BaseException) -> str:
 
 
 def _end(ws: Workspace, batch: RemoteBatch, state: str, message: str = "") -> None:
-    discard(batch)
-    shutil.rmtree(Path(batch.folder).parent, ignore_errors=True)
+    shutil.rmtree(_folder(ws, batch.id), ignore_errors=True)  # prepared files and unfinished outputs
     ws.end_remote_request(batch.id, state, message[:300])
 
 

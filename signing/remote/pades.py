@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 MD = "sha256"
 PLACEHOLDER = 512  # bytes of signature to reserve room for (RSA 4096 and below, any ECDSA)
 POLL_INTERVAL = 2.0
+GRACE = 30.0  # seconds a service may take past its own expiry to give its answer
 
 
 @dataclass
@@ -179,6 +180,7 @@ def prepare(
     font_cache: Path | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    batch_id: str | None = None,
 ) -> RemoteBatch:
     """Write every file's placeholder and fix what the signer will approve. Nothing is sent."""
     info = credential.info
@@ -188,7 +190,7 @@ def prepare(
         )
     folder.mkdir(parents=True, exist_ok=True)
     batch = RemoteBatch(
-        uuid.uuid4().hex,
+        batch_id or uuid.uuid4().hex,
         credential.provider,
         user_id,
         _credential_dict(credential),
@@ -309,11 +311,11 @@ def wait(
         if len(results) == len(batch.transactions):
             return [s for i in range(len(batch.transactions)) for s in results[i]]
         now = time.time()
-        ends = batch.expires_at if limit is None else min(limit, batch.expires_at + 30)
+        ends = batch.expires_at + GRACE if limit is None else min(limit, batch.expires_at + GRACE)
         if on_tick is not None:
             on_tick(RemoteState.PENDING, max(0.0, batch.expires_at - now))
         if now >= ends:
-            if last_error is not None and now < batch.expires_at + 30:
+            if last_error is not None:  # the service stopped answering: the request may still be approved
                 raise last_error
             raise_for(RemoteState.EXPIRED, service.name)
         deadline = min(now + interval, ends)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import time
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -191,10 +190,6 @@ def matches_user(info: CertificateInfo, user_id: str) -> bool:
     if not number.isdigit():
         return True
     return any(n == number for _, n in info.ids)
-
-
-def deadline_in(seconds: float) -> float:
-    return time.time() + seconds
 
 
 def raise_for(state: RemoteState, service: str, detail: str = "") -> None:

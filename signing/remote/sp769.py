@@ -179,8 +179,6 @@ class Sp769Service:
         state = _state(message, signed)
         if state == RemoteState.APPROVED:
             return self._signatures(txn, signed)
-        if state == RemoteState.PENDING and time.time() > txn.expires_at + 30:
-            return PollResult(RemoteState.EXPIRED, detail="no answer before the request lapsed")
         return PollResult(state, detail=message[:200])
 
     def _signatures(self, txn: Transaction, signed) -> PollResult:
