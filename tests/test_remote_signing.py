@@ -5,22 +5,16 @@ on SoftHSM2 tokens. Every signed file is checked with `sohoa verify` and poppler
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests import pki, remote
-from tests.conftest import ROOT, SOHOA, run_json, run_sohoa
+from tests import remote
+from tests.conftest import run_json, run_sohoa
 
-SP = {"sp_id": "counter-7", "sp_password": "Sp-secret-4f9Q-counter"}
-SP_ENV = {"SOHOA_REMOTE_ACCOUNT": SP["sp_id"], "SOHOA_REMOTE_SECRET": SP["sp_password"]}
 CITIZEN = "001190012345"  # r_citizen and r_citizen_2 at the CSC service
 
 
@@ -37,48 +31,12 @@ def csc(test_pki, pki_services):
         proc.stop()
 
 
-def _ref_service(test_pki, shape: str) -> tuple[pki.Process, str]:
-    tokens = test_pki.tokens
-    users = {
-        t.citizen_id: [{"token": t.label, "pin": t.pin}]
-        for t in (tokens["citizen"], tokens["official"], tokens["expired"], tokens["revoked"], tokens["ec"])
-    }
-    config = test_pki.workdir / f"devremote-{shape}.json"
-    config.write_text(json.dumps({"module": tokens["citizen"].module, "sp": SP, "users": users}))
-    port = pki.free_port()
-    proc = pki.Process(
-        [
-            sys.executable,
-            "-m",
-            "signing.devremote",
-            "--users",
-            str(config),
-            "--shape",
-            shape,
-            "--port",
-            str(port),
-        ],
-        port,
-        test_pki.workdir / f"devremote-{shape}.log",
-    ).start()
-    return proc, f"http://127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
 def refs(test_pki, pki_services):
-    started = {shape: _ref_service(test_pki, shape) for shape in ("smartca", "neac")}
+    started = {shape: remote.ref_service(test_pki, shape) for shape in ("smartca", "neac")}
     yield {k: url for k, (_, url) in started.items()}
     for proc, _ in started.values():
         proc.stop()
-
-
-def control(url: str, **values) -> None:
-    base = {"mode": "approve", "delay": 0, "expires_in": 120, "wrong_bytes": False, "errors": 0, "cut": 0}
-    httpx.post(f"{url}/_control", json={**base, **values}).raise_for_status()
-
-
-def requests_asked(url: str) -> list[dict]:
-    return httpx.get(f"{url}/_control/requests").json()["requests"]
 
 
 def _inputs(scan_pdf: Path, folder: Path, n: int) -> list[str]:
@@ -114,7 +72,7 @@ def _remote_sign(files, out_dir, provider, url, user, *extra, env=None, check=Tr
         url,
         "--json",
         *extra,
-        env={**SP_ENV, **(env or {})},
+        env={**remote.SP_ENV, **(env or {})},
         check=check,
     )
 
@@ -221,24 +179,24 @@ def test_smartca_approval_after_a_delay_one_request_for_the_batch(
     sohoa_home, tmp_path, refs, test_pki, scan_pdf, token
 ):
     url = refs["smartca"]
-    control(url, delay=3)
-    before = len(requests_asked(url))
+    remote.control(url, delay=3)
+    before = len(remote.requests_asked(url))
     files = _inputs(scan_pdf, tmp_path / "in", 3)
     proc = _remote_sign(files, tmp_path / "out", "vnpt-smartca", url, token.citizen_id)
     result = json.loads(proc.stdout)
-    assert result["approvals"] == 1 and len(requests_asked(url)) == before + 1
+    assert result["approvals"] == 1 and len(remote.requests_asked(url)) == before + 1
     report = _checked(Path(result["signed"][2]["output"]), test_pki.root_pem)
     assert report["signatures"][0]["citizen_id"] == token.citizen_id
 
 
 def test_neac_gateway_ec_key_and_its_batch_limit(sohoa_home, tmp_path, refs, test_pki, scan_pdf, ec_token):
     url = refs["neac"]
-    control(url)
-    before = len(requests_asked(url))
+    remote.control(url)
+    before = len(remote.requests_asked(url))
     files = _inputs(scan_pdf, tmp_path / "in", 21)  # the catalogue's limit for the gateway is 20
     proc = _remote_sign(files, tmp_path / "out", "neac", url, ec_token.citizen_id)
     result = json.loads(proc.stdout)
-    assert result["approvals"] == 2 and len(requests_asked(url)) == before + 2
+    assert result["approvals"] == 2 and len(remote.requests_asked(url)) == before + 2
     _checked(Path(result["signed"][20]["output"]), test_pki.root_pem)
 
 
@@ -256,7 +214,7 @@ def test_smartca_endings_that_sign_nothing(
     sohoa_home, tmp_path, refs, scan_pdf, token, controls, code, words
 ):
     url = refs["smartca"]
-    control(url, **controls)
+    remote.control(url, **controls)
     _signs_nothing(tmp_path, scan_pdf, 2, ("vnpt-smartca", url, token.citizen_id), code, words)
 
 
@@ -264,7 +222,7 @@ def test_smartca_polling_survives_5xx_and_a_cut_connection(
     sohoa_home, tmp_path, refs, test_pki, scan_pdf, token
 ):
     url = refs["smartca"]
-    control(url, delay=2, errors=2, cut=2)
+    remote.control(url, delay=2, errors=2, cut=2)
     proc = _remote_sign(
         _inputs(scan_pdf, tmp_path / "in", 2), tmp_path / "out", "vnpt-smartca", url, token.citizen_id
     )
@@ -274,8 +232,8 @@ def test_smartca_polling_survives_5xx_and_a_cut_connection(
 
 def test_service_account_is_needed_and_never_kept(sohoa_home, tmp_path, refs, scan_pdf, token):
     url = refs["smartca"]
-    control(url)
-    env = {"SOHOA_REMOTE_ACCOUNT": SP["sp_id"], "SOHOA_REMOTE_SECRET": "wrong", "SOHOA_LANG": "en"}
+    remote.control(url)
+    env = {"SOHOA_REMOTE_ACCOUNT": remote.SP["sp_id"], "SOHOA_REMOTE_SECRET": "wrong", "SOHOA_LANG": "en"}
     proc = _remote_sign(
         _inputs(scan_pdf, tmp_path / "in", 1),
         tmp_path / "out",
@@ -290,8 +248,8 @@ def test_service_account_is_needed_and_never_kept(sohoa_home, tmp_path, refs, sc
         _inputs(scan_pdf, tmp_path / "in", 1), tmp_path / "out", "vnpt-smartca", url, token.citizen_id
     )
     written = b"".join(p.read_bytes() for p in sohoa_home.rglob("*") if p.is_file())
-    assert SP["sp_password"].encode() not in written
-    assert SP["sp_password"] not in proc.stdout + proc.stderr
+    assert remote.SP["sp_password"].encode() not in written
+    assert remote.SP["sp_password"] not in proc.stdout + proc.stderr
 
 
 def test_plain_http_to_another_machine_is_refused(sohoa_home, tmp_path, scan_pdf):
@@ -307,52 +265,23 @@ def test_plain_http_to_another_machine_is_refused(sohoa_home, tmp_path, scan_pdf
     assert proc.returncode == 2 and "not https" in proc.stderr
 
 
-def _processed_dossier(code: str, scan_pdf: Path, parts: int) -> None:
-    from app.workspace import ArtifactKind, Status, Workspace
-
-    with Workspace(Path(os.environ["SOHOA_HOME"])) as ws:
-        ws.create_dossier(code, applicant_name="Nguyễn Thị Hồng Nhung", applicant_id="001203012345")
-        for i in range(parts):
-            comp = ws.component(code, f"Thành phần {i + 1}", create=True)
-            ws.add_artifact(comp.id, ArtifactKind.OCR_PDF, scan_pdf, status=Status.PROCESSED)
-
-
-def _killed_while_waiting(url: str, code: str, user_id: str) -> dict:
-    """`sohoa dossier sign CODE --remote` killed (SIGKILL) once the signer has been asked; the request."""
-    before = len(requests_asked(url))
-    args = ["dossier", "sign", code, "--remote", "vnpt-smartca", "--user-id", user_id, "--service-url", url]
-    child = subprocess.Popen(
-        [*SOHOA, *args],
-        cwd=ROOT,
-        env={**os.environ, **SP_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while len(requests_asked(url)) == before and time.monotonic() < deadline:
-        time.sleep(0.2)
-    child.send_signal(signal.SIGKILL)
-    child.wait(10)
-    return requests_asked(url)[-1]
-
-
 def test_dossier_signed_remotely_survives_the_app_killed_while_waiting(
     sohoa_home, tmp_path, refs, test_pki, scan_pdf, token
 ):
     url = refs["smartca"]
-    control(url, mode="manual")
-    _processed_dossier("HS-REMOTE-1", scan_pdf, 3)
-    asked = _killed_while_waiting(url, "HS-REMOTE-1", token.citizen_id)
+    remote.control(url, mode="manual")
+    remote.processed_dossier("HS-REMOTE-1", scan_pdf, 3)
+    asked = remote.killed_while_waiting(url, "HS-REMOTE-1", token.citizen_id)
     assert asked["state"] == "pending" and len(asked["docs"]) == 3  # one approval for the dossier
 
-    pending = run_json("remote", "pending", env=SP_ENV)["pending"]
+    pending = run_json("remote", "pending", env=remote.SP_ENV)["pending"]
     assert len(pending) == 1 and pending[0]["dossier"] == "HS-REMOTE-1" and pending[0]["approvals"] == 1
     httpx.post(f"{url}/_control/approve", json={"id": asked["id"]}).raise_for_status()
     resumed = run_json(
-        "remote", "resume", "--service-url", url, "--trust", str(test_pki.root_pem), env=SP_ENV
+        "remote", "resume", "--service-url", url, "--trust", str(test_pki.root_pem), env=remote.SP_ENV
     )["requests"]
     assert resumed[0]["state"] == "done" and len(resumed[0]["signed"]) == 3, resumed
-    assert run_json("remote", "pending", env=SP_ENV)["pending"] == []
+    assert run_json("remote", "pending", env=remote.SP_ENV)["pending"] == []
     shown = run_json("dossier", "show", "HS-REMOTE-1")
     statuses = {c["name"]: c["status"] for c in shown["components"]}
     assert set(statuses.values()) == {"queued"}, statuses
@@ -362,11 +291,11 @@ def test_dossier_signed_remotely_survives_the_app_killed_while_waiting(
 
 def test_a_refused_request_found_after_a_restart_ends_cleanly(sohoa_home, tmp_path, refs, scan_pdf, token):
     url = refs["smartca"]
-    control(url, mode="manual")
-    _processed_dossier("HS-REMOTE-2", scan_pdf, 1)
-    asked = _killed_while_waiting(url, "HS-REMOTE-2", token.citizen_id)
+    remote.control(url, mode="manual")
+    remote.processed_dossier("HS-REMOTE-2", scan_pdf, 1)
+    asked = remote.killed_while_waiting(url, "HS-REMOTE-2", token.citizen_id)
     httpx.post(f"{url}/_control/refuse", json={"id": asked["id"]}).raise_for_status()
-    resumed = run_json("remote", "resume", "--service-url", url, env={**SP_ENV, "SOHOA_LANG": "en"})[
+    resumed = run_json("remote", "resume", "--service-url", url, env={**remote.SP_ENV, "SOHOA_LANG": "en"})[
         "requests"
     ]
     assert resumed[0]["state"] == "rejected" and "refused" in resumed[0]["message"]

@@ -44,6 +44,12 @@ class RecoveryController(Controller):
                     "{n}", str(self.pending.unsent)
                 )
             )
+        if self.pending.remote:
+            parts.append(
+                self.tr("signatures asked on a phone for {codes}").replace(
+                    "{codes}", ", ".join(self.pending.remote)
+                )
+            )
         if self.pending.interrupted:
             parts.append(
                 self.tr("interrupted: {jobs}").replace("{jobs}", ", ".join(self.pending.interrupted))
@@ -68,9 +74,31 @@ class RecoveryController(Controller):
                 return len(pending.unprocessed)
 
             job = self.host.in_workspace(self.tr("Recognising text"), work)
+        if pending.remote:
+            job = self.resume_remote()
         if pending.unsent:
             job = self.host.delivery.upload()
         return job
+
+    def resume_remote(self) -> Job:
+        """Poll the remote signing requests a restart left: finish them, or end them and say why."""
+        from app.remotesetup import remote_service
+
+        settings = self.host.settings
+
+        def work(ws, progress, cancel):
+            outcomes = pipeline.resume_remote(
+                ws, settings, lambda provider: remote_service(settings, provider), cancel=cancel
+            )
+            return [o for o in outcomes if o.state != "done"]
+
+        job = self.host.in_workspace(self.tr("Finishing remote signatures"), work)
+        job.signals.finished.connect(self._say_remote)
+        return job
+
+    def _say_remote(self, unfinished) -> None:
+        if unfinished:
+            self.host.error("\n".join(f"{o.dossier}: {o.message}" for o in unfinished))
 
     def dismiss(self) -> None:
         pipeline.close_interrupted_jobs(self.host.ws)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.workspace import Status, Workspace
 from upload import Outbox
@@ -11,14 +11,15 @@ from upload import Outbox
 @dataclass
 class PendingWork:
     """What a crash or a power cut left: jobs begun and never ended, parts scanned but not
-    processed, files on their way to the portal."""
+    processed, files on their way to the portal, remote signing requests waiting for a phone."""
 
     interrupted: list[str]  # the jobs' labels
     unprocessed: list[tuple[str, str]]  # (dossier code, component name)
     unsent: int  # outbox items stopped half way
+    remote: list[str] = field(default_factory=list)  # dossier codes whose signer was asked
 
     def __bool__(self) -> bool:
-        return bool(self.interrupted or self.unsent)
+        return bool(self.interrupted or self.unsent or self.remote)
 
 
 def pending_work(ws: Workspace) -> PendingWork:
@@ -26,7 +27,8 @@ def pending_work(ws: Workspace) -> PendingWork:
     unprocessed = ws.parts_in(Status.CAPTURED)
     with Outbox(ws.outbox_path) as outbox:
         unsent = len(outbox.unfinished())
-    return PendingWork(interrupted, unprocessed, unsent)
+    remote = [ws.dossier_by_id(r["dossier_id"]).code for r in ws.remote_requests()]
+    return PendingWork(interrupted, unprocessed, unsent, remote)
 
 
 def close_interrupted_jobs(ws: Workspace) -> None:

@@ -40,3 +40,39 @@ def test_certificates_listed_expired_ones_not_chosen_then_waiting_and_back(qtbot
     dlg.show_message("refused on the phone")
     assert dlg.pages.currentIndex() == 0 and dlg.status.text() == "refused on the phone"
     assert not dlg.timer.isActive()
+
+
+def test_the_window_finishes_a_remote_signature_a_restart_left(
+    qtbot, workspace, sohoa_home, test_pki, pki_services, token, scan_pdf, monkeypatch
+):
+    import shutil
+
+    import httpx
+
+    from app.config import Settings
+    from app.gui.main_window import MainWindow
+    from tests import remote
+
+    proc, url = remote.ref_service(test_pki, "smartca")
+    try:
+        remote.control(url, mode="manual")
+        remote.processed_dossier("HS-090", scan_pdf, 2)
+        asked = remote.killed_while_waiting(
+            url, "HS-090", token.citizen_id
+        )  # the window closed, the phone not
+        for name, value in remote.SP_ENV.items():
+            monkeypatch.setenv(name, value)
+        (sohoa_home / "trust").mkdir(exist_ok=True)
+        shutil.copy(test_pki.root_pem, sohoa_home / "trust" / "root.pem")
+        win = MainWindow(workspace, Settings(remote_provider="vnpt-smartca", remote_url=url))
+        qtbot.addWidget(win)
+        assert not win.recovery.bar.isHidden() and "HS-090" in win.recovery.text.text()
+        httpx.post(f"{url}/_control/approve", json={"id": asked["id"]}).raise_for_status()
+        job = win.recovery.resume_work()
+        qtbot.waitUntil(job.handled.is_set, timeout=60000)
+        assert job.error is None and job.result == []  # nothing left unfinished
+        assert {c.status for c in workspace.components("HS-090")} == {"queued"}
+        qtbot.waitUntil(lambda: win.runner.settled())
+        win.runner.shutdown()
+    finally:
+        proc.stop()

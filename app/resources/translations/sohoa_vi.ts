@@ -658,6 +658,10 @@
         <translation>{n} tệp đang gửi lên cổng thì bị dừng</translation>
     </message>
     <message>
+        <source>signatures asked on a phone for {codes}</source>
+        <translation>chữ ký đang chờ xác nhận trên điện thoại cho {codes}</translation>
+    </message>
+    <message>
         <source>interrupted: {jobs}</source>
         <translation>bị gián đoạn: {jobs}</translation>
     </message>
@@ -668,6 +672,10 @@
     <message>
         <source>Recognising text</source>
         <translation>Đang nhận dạng chữ</translation>
+    </message>
+    <message>
+        <source>Finishing remote signatures</source>
+        <translation>Hoàn tất chữ ký số từ xa</translation>
     </message>
 </context>
 <context>
