@@ -147,6 +147,52 @@ def main() -> int:
     sign.grab().save(str(OUT / "sign-citizen.png"))
     sign.close()
 
+    # signing remotely: the applicant's certificates at the service, then "approve on your phone"
+    from app.gui.remote_dialog import RemoteSignDialog
+    from signing.certinfo import CertificateInfo
+    from signing.remote import RemoteCredential
+
+    def credential(issuer: str, until: datetime, org: str = "") -> RemoteCredential:
+        info = CertificateInfo(
+            "",
+            "",
+            "Nguyễn Thị Hồng Nhung",
+            (("CCCD", "001203012345"),),
+            org,
+            issuer,
+            "54010101",
+            datetime(2025, 3, 1, tzinfo=UTC),
+            until,
+            ("digital_signature", "non_repudiation"),
+            "rsa",
+            False,
+            True,
+            b"",
+        )
+        return RemoteCredential("vnpt-smartca", issuer, info)
+
+    remote_dlg = RemoteSignDialog(
+        [("Đơn đề nghị cấp giấy phép xây dựng", 3), ("Bản vẽ thiết kế xây dựng", 1)],
+        [("vnpt-smartca", "VNPT SmartCA"), ("neac", "Cổng ký số từ xa quốc gia (NEAC)"), ("csc", "CSC")],
+        win,
+        provider="vnpt-smartca",
+        user_id="001203012345",
+    )
+    remote_dlg.show_certificates(
+        [
+            credential("VNPT-CA SHA-256", datetime(2028, 3, 1, tzinfo=UTC)),
+            credential("VNPT-CA SHA-256", datetime(2026, 3, 1, tzinfo=UTC), "Hộ kinh doanh Nhung"),
+        ]
+    )
+    remote_dlg.show()
+    app.processEvents()
+    remote_dlg.grab().save(str(OUT / "sign-remote.png"))
+    remote_dlg.waiting(272)
+    app.processEvents()
+    remote_dlg.grab().save(str(OUT / "sign-remote-phone.png"))
+    remote_dlg.show_message("")
+    remote_dlg.close()
+
     # pages to check: a blurred photo of a page and a blank sheet, after OCR
     from tests.test_review import degraded_page
 

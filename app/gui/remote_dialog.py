@@ -106,7 +106,7 @@ class RemoteSignDialog(QDialog):
         layout.addWidget(self.buttons)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
-        self.resize(680, 480)
+        self.resize(720, 500)
         self._update()
 
     def show_certificates(self, credentials: list, error: str | None = None) -> None:
@@ -120,7 +120,9 @@ class RemoteSignDialog(QDialog):
                 else self.tr("valid until {date}").format(date=info.not_after.strftime("%d/%m/%Y"))
             )
             ids = ", ".join(f"{k} {n}" for k, n in info.ids)
-            item = QListWidgetItem(f"{info.holder} ({ids}) - {info.issuer} - {state}")
+            item = QListWidgetItem(
+                f"{info.holder} ({ids})\n{info.issuer}{', ' + info.organization if info.organization else ''} - {state}"
+            )
             if info.expired:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.certs.addItem(item)
