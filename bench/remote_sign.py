@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -138,6 +139,36 @@ def main() -> int:
                     f" | {approvals[1]} one-file requests: {many:6.2f} s | x{many / one:.1f} faster"
                     f" | polling {statistics.median(waits[args.files]):.2f} s vs {statistics.median(waits[1]):.2f} s"
                 )
+        # the same through the command line: one `sohoa sign` of 20 files against 20 runs of one
+        # file each (as a counter signs one file at a time today), phone approving at once
+        env = {**os.environ, "SOHOA_HOME": str(work / "home"), "SOHOA_REMOTE_ACCOUNT": SP["sp_id"]}
+        env["SOHOA_REMOTE_SECRET"] = SP["sp_password"]
+        sign = [sys.executable, "-m", "app", "sign", "--remote", "vnpt-smartca", "--service-url", ref_url]
+        sign += ["--user-id", citizen.citizen_id, "--json"]
+        one_cmd, many_cmd = [], []
+        for _ in range(args.repeat):
+            out = work / "cli"
+            t0 = time.perf_counter()
+            subprocess.run(
+                [*sign, *map(str, files[: args.files]), "--out-dir", str(out)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            one_cmd.append(time.perf_counter() - t0)
+            shutil.rmtree(out)
+            t0 = time.perf_counter()
+            for f in files[: args.files]:
+                subprocess.run(
+                    [*sign, str(f), "--out-dir", str(out)], env=env, check=True, capture_output=True
+                )
+            many_cmd.append(time.perf_counter() - t0)
+            shutil.rmtree(out)
+        one, many = statistics.median(one_cmd), statistics.median(many_cmd)
+        print(
+            f"B-B   commands one `sohoa sign` of {args.files} files: {one:6.2f} s | {args.files} runs of one file:"
+            f" {many:6.2f} s | x{many / one:.1f} faster"
+        )
         for parts in (5, 20, 60):
             before = len(httpx.get(f"{ref_url}/_control/requests").json()["requests"])
             out = work / f"dossier-{parts}"

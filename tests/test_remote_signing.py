@@ -304,3 +304,28 @@ def test_a_refused_request_found_after_a_restart_ends_cleanly(sohoa_home, tmp_pa
     assert (
         not list((sohoa_home / "work" / "remote").rglob("*.pdf")) if (sohoa_home / "work").exists() else True
     )
+
+
+def test_an_official_certifies_a_citizens_remote_signature_remotely(
+    sohoa_home, tmp_path, csc, test_pki, scan_pdf
+):
+    files = _inputs(scan_pdf, tmp_path / "in", 1)
+    _remote_sign(
+        files, tmp_path / "citizen", "csc", csc["scal2"], CITIZEN, "--credential", "sohoa-test/r_citizen"
+    )
+    signed = str(tmp_path / "citizen" / Path(files[0]).name)
+    proc = _remote_sign(
+        [signed],
+        tmp_path / "official",
+        "csc",
+        csc["scal2"],
+        "001079033333",
+        "--role",
+        "official",
+        "--agency",
+        "UBND Phường Bến Thành",
+    )
+    result = json.loads(proc.stdout)
+    assert result["role"] == "official" and result["signed"][0]["field"] == "SoHoaCertify"
+    report = _checked(Path(result["signed"][0]["output"]), test_pki.root_pem, signers=2)
+    assert [s["signer"] for s in report["signatures"]] == ["Hoàng Thị Mai", "Ngô Văn Tùng"]
