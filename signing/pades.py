@@ -184,10 +184,10 @@ def _certify_box(reader: PdfFileReader) -> tuple[int, int, int, int]:
 
 def _stamp_style(stamp_text: str, font_cache: Path | None = None) -> TextStampStyle:
     """A text-only stamp drawn with an embedded Vietnamese-capable OpenType font."""
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory  # fontTools: only when stamping
+    from signing.stampfont import SharedSubsetFactory  # fontTools: only when stamping
 
     font = stamp_font(font_cache)
-    box_style = text.TextBoxStyle(font=GlyphAccumulatorFactory(str(font)), font_size=8) if font else None
+    box_style = text.TextBoxStyle(font=SharedSubsetFactory(str(font)), font_size=8) if font else None
     style_kwargs = {"stamp_text": stamp_text, "border_width": 1, "timestamp_format": "%d/%m/%Y %H:%M:%S %z"}
     if box_style is not None:
         style_kwargs["text_box_style"] = box_style

@@ -169,3 +169,37 @@ def test_batch_is_cancellable_between_files(token, scan_pdf, tmp_path):
                 s, None, pairs, SignOptions(stamp=False), cancel=cancel, on_signed=lambda r: cancel.set()
             )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pdf"]
+
+
+def test_stamps_of_a_batch_share_one_font_program_and_each_reads_right(token, scan_pdf, tmp_path):
+    import subprocess
+
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    from signing.fonts import stamp_font
+    from signing.stampfont import SharedSubsetFactory
+
+    pairs = [(scan_pdf, tmp_path / f"out-{n}.pdf") for n in range(3)]
+    with TokenSession(token.module, token_label=token.label) as s:
+        s.login(token.pin)
+        sign_pdfs(s, None, pairs, SignOptions(stamp=True), font_cache=tmp_path / "fonts")
+    programs = set()
+    for _, out in pairs:
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert f"Ký bởi: {token.holder}" in text and f"Số định danh: {token.citizen_id}" in text
+        with pikepdf_open(out) as pdf:
+            for font in (
+                f for p in pdf.pages for a in p.obj.get("/Annots", []) for f in _annotation_fonts(a)
+            ):
+                descriptor = font["/DescendantFonts"][0]["/FontDescriptor"]
+                programs.add(descriptor["/FontFile2"].read_bytes())
+        assert verify_pdf(out, load_trust_roots([token.root_pem])).ok
+    assert len(programs) == 1  # one subset, made once for the batch
+
+    # Different digits (another second of signing) still find the program made first.
+    factory = SharedSubsetFactory(str(stamp_font(tmp_path / "fonts")), font_size=8)
+    for digits in ("12:00:01", "19:58:47"):
+        engine = factory.create_font_engine(PdfFileWriter())
+        engine.shape(f"Thời gian: {digits}")
+        engine.prepare_write()
+    assert len(factory.programs) == 1

@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from asn1crypto import cms
@@ -43,6 +43,7 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument, PostSignInstructions, PreSignValidationStatus
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.atomic import atomic_output
@@ -65,6 +66,7 @@ log = logging.getLogger(__name__)
 MD = "sha256"
 PLACEHOLDER = 512  # bytes of signature to reserve room for (RSA 4096 and below, any ECDSA)
 POLL_INTERVAL = 2.0
+CONCURRENT = 4  # files finished at once when a timestamp server is asked
 GRACE = 30.0  # seconds a service may take past its own expiry to give its answer
 
 
@@ -142,8 +144,8 @@ def _credential_dict(cred: RemoteCredential) -> dict:
     }
 
 
-def _run(coro, vc: ValidationContext | None):
-    """Run one step, then close the network sessions the validation context opened in its loop."""
+def _run(coro, vc: ValidationContext | None, timestamper: HTTPTimeStamper | None = None):
+    """Run one step, then close the network sessions it opened in its loop."""
 
     async def scoped():
         try:
@@ -151,6 +153,8 @@ def _run(coro, vc: ValidationContext | None):
         finally:
             if vc is not None:
                 await vc.aclose()
+            if timestamper is not None and isinstance(timestamper._session, LazySession):
+                await timestamper._session.close()
 
     return asyncio.run(scoped())
 
@@ -160,7 +164,11 @@ def _context(cred: RemoteCredential, options: SignOptions, trust_roots):
     chain = [asn1_x509.Certificate.load(d) for d in cred.chain]
     registry = SimpleCertificateStore()
     registry.register_multiple(chain)
-    timestamper = HTTPTimeStamper(options.tsa_url, timeout=HTTP_TIMEOUT) if options.tsa_url else None
+    timestamper = None
+    if options.tsa_url:
+        # One connection pool per step: a session of its own per request costs pyHanko a TLS
+        # context (a CA bundle read) every time.
+        timestamper = HTTPTimeStamper(options.tsa_url, timeout=HTTP_TIMEOUT, session=LazySession())
     vc = None
     if options.embeds_revocation:
         vc = ValidationContext(
@@ -206,7 +214,9 @@ def prepare(
         signer = signers.ExternalSigner(cert, registry, signature_value=PLACEHOLDER)
         try:
             item, psi = _run(
-                _prepare_one(Path(src), Path(dst), prepared, n, options, style, signer, timestamper, vc), vc
+                _prepare_one(Path(src), Path(dst), prepared, n, options, style, signer, timestamper, vc),
+                vc,
+                timestamper,
             )
         except (HankoSigningError, TimestampRequestError) as exc:
             raise _signing_error(exc, style, options) from exc
@@ -364,23 +374,46 @@ def finish(
             raise RemoteBadSignature(name=Path(item.input).name, holder=cred.info.holder) from exc
     cert, chain, registry, timestamper, vc = _context(cred, options, trust_roots)
     style = _Batch(None, timestamper, vc, cred.info.holder, cred.info.citizen_id, cred.info.organization)  # type: ignore[arg-type]
-    results = []
+    results: list[SignResult | None] = [None] * len(batch.files)
+    done = 0
     report(progress, 0, len(batch.files))
-    for n, (item, raw) in enumerate(zip(batch.files, checked, strict=True)):
-        try:
-            _run(_finish_one(batch, item, raw, cert, chain, registry, timestamper, vc, options), vc)
-        except (HankoSigningError, TimestampRequestError) as exc:
-            raise _signing_error(exc, style, options) from exc
-        except OSError as exc:
-            raise SigningError(detail=f"{Path(item.output).name}: {exc.strerror or exc}") from exc
+
+    async def one(n: int, item: PreparedFile, raw: bytes, gate: asyncio.Semaphore) -> None:
+        nonlocal done
+        async with gate:
+            try:
+                await _finish_one(batch, item, raw, cert, chain, registry, timestamper, vc, options)
+            except (HankoSigningError, TimestampRequestError) as exc:
+                raise _signing_error(exc, style, options) from exc
+            except OSError as exc:
+                raise SigningError(detail=f"{Path(item.output).name}: {exc.strerror or exc}") from exc
         result = SignResult(
             Path(item.input), Path(item.output), item.field, cred.info.holder, os.path.getsize(item.output)
         )
-        results.append(result)
-        if on_signed is not None:
+        results[n] = result
+        done += 1
+        report(progress, done, len(batch.files))
+
+    async def every() -> None:
+        # The timestamp and revocation requests of several files overlap; a failure stops the
+        # rest, whose outputs are never half-written.
+        gate = asyncio.Semaphore(CONCURRENT if timestamper is not None else 1)
+        async with asyncio.TaskGroup() as group:
+            for n, (item, raw) in enumerate(zip(batch.files, checked, strict=True)):
+                group.create_task(one(n, item, raw, gate))
+
+    failure: BaseException | None = None
+    try:
+        _run(every(), vc, timestamper)
+    except BaseExceptionGroup as group:
+        failure = group.exceptions[0]
+    finished = [r for r in results if r is not None]
+    if on_signed is not None:  # outside the loop: a caller may verify, which runs a loop of its own
+        for result in finished:
             on_signed(result)
-        report(progress, n + 1, len(batch.files))
-    return results
+    if failure is not None:
+        raise failure
+    return finished
 
 
 async def _finish_one(batch, item, raw, cert, chain, registry, timestamper, vc, options):
@@ -390,6 +423,8 @@ async def _finish_one(batch, item, raw, cert, chain, registry, timestamper, vc, 
     psi = batch._post_sign.get(item.doc_id)
     if psi is None and options.embeds_revocation:
         psi = await _post_sign_again(cert, chain, timestamper, vc, options)
+    elif psi is not None and psi.timestamper is not None:
+        psi = replace(psi, timestamper=timestamper)  # this step's connections
     digest = PreparedByteRangeDigest(bytes.fromhex(item.document_digest), item.region_start, item.region_end)
     with open(item.prepared, "rb") as src, atomic_output(Path(item.output), "w+b") as out:
         out.write(src.read())
