@@ -169,6 +169,40 @@ class NoRemoteCertificate(RemoteSigningError):
     exit_code = 5
 
 
+class RemotePinNeeded(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signing service {service} needs the PIN of the signer's certificate. Enter it and ask again.",
+    )
+    exit_code = 5
+
+
+class RemoteWrongPin(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signing service {service} did not accept the PIN. Nothing was signed; the service may lock "
+        "the certificate after too many wrong PINs.",
+    )
+    exit_code = 5
+
+
+class RemoteOtpNeeded(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signing service {service} needs the one-time code sent to the signer. Enter it and ask again.",
+    )
+    exit_code = 5
+
+
+class RemoteWrongOtp(RemoteSigningError):
+    template = QT_TRANSLATE_NOOP(
+        "signing",
+        "The signing service {service} did not accept the one-time code. Nothing was signed; ask for a new "
+        "code and try again.",
+    )
+    exit_code = 5
+
+
 class RemoteRejected(RemoteSigningError):
     template = QT_TRANSLATE_NOOP(
         "signing",

@@ -16,11 +16,16 @@ from tests import pki
 from tests.conftest import ROOT, SOHOA
 
 
-def csc_dummy(test_pki: pki.TestPki, *, scal: int, multisign: int) -> tuple[pki.Process, str]:
-    """certomancer-csc-dummy over the test PKI; returns the process and its `/csc/v1` URL."""
+def csc_dummy(
+    test_pki: pki.TestPki, *, scal: int, multisign: int, pin: str = "-", otp: str = "-"
+) -> tuple[pki.Process, str]:
+    """certomancer-csc-dummy over the test PKI; returns the process and its `/csc/v1` URL.
+
+    With `pin` and/or `otp` its credentials ask for them (explicit authorization)."""
     port = pki.free_port()
+    args = [str(test_pki.config), str(port), str(scal), str(multisign), pin, otp]
     proc = pki.Process(
-        [sys.executable, "-m", "tests.cscdummy", str(test_pki.config), str(port), str(scal), str(multisign)],
+        [sys.executable, "-m", "tests.cscdummy", *args],
         port,
         test_pki.workdir / f"csc-{port}.log",
     ).start()

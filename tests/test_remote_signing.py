@@ -16,6 +16,7 @@ from tests import remote
 from tests.conftest import run_json, run_sohoa
 
 CITIZEN = "001190012345"  # r_citizen and r_citizen_2 at the CSC service
+CSC_PIN, CSC_OTP = "482916", "735201"  # what the explicit CSC service asks for
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,7 @@ def csc(test_pki, pki_services):
         "scal2": remote.csc_dummy(test_pki, scal=2, multisign=20),
         "small": remote.csc_dummy(test_pki, scal=2, multisign=10),
         "scal1": remote.csc_dummy(test_pki, scal=1, multisign=20),
+        "explicit": remote.csc_dummy(test_pki, scal=2, multisign=20, pin=CSC_PIN, otp=CSC_OTP),
     }
     yield {k: url for k, (_, url) in started.items()}
     for proc, _ in started.values():
@@ -127,6 +129,41 @@ def test_csc_above_the_batch_limit_asks_the_fewest_approvals(sohoa_home, tmp_pat
     result = json.loads(proc.stdout)
     assert result["approvals"] == 3 and len(result["signed"]) == 21  # 10 + 10 + 1
     _checked(Path(result["signed"][-1]["output"]), test_pki.root_pem)
+
+
+def test_csc_explicit_authorization_takes_the_pin_and_the_code_sent_to_the_phone(
+    sohoa_home, tmp_path, csc, test_pki, scan_pdf
+):
+    url = csc["explicit"]
+    listed = run_json("tokens", "--remote", "csc", "--user-id", CITIZEN, "--service-url", url)
+    assert all(c["asks_pin"] and c["asks_otp"] == "online" for c in listed["certificates"])
+    sent = lambda: httpx.get(url.replace("/csc/v1", "/_test/otp")).json()["sent"]  # noqa: E731
+    how = ("csc", url, CITIZEN, "--credential", "sohoa-test/r_citizen")
+    files = _inputs(scan_pdf, tmp_path / "in", 2)
+    cases = [
+        ((), None, "needs the PIN of the signer's certificate"),
+        (("--pin-stdin", "--otp-stdin"), "000000\n735201\n", "did not accept the PIN"),
+        (("--pin-stdin", "--otp-stdin"), f"{CSC_PIN}\n111111\n", "did not accept the one-time code"),
+    ]
+    for flags, stdin, words in cases:
+        proc = run_sohoa(
+            "sign", *files, "--out-dir", str(tmp_path / "out"), "--remote", how[0], "--service-url", url,
+            "--user-id", CITIZEN, *how[3:], *flags, stdin=stdin, env={**remote.SP_ENV, "SOHOA_LANG": "en"},
+            check=False,
+        )  # fmt: skip
+        assert proc.returncode == 5 and words in proc.stderr, proc.stderr
+        assert not list((tmp_path / "out").glob("*.pdf"))
+    assert sent() == 2  # no code sent while the PIN was missing
+    proc = run_sohoa(
+        "sign", *files, "--out-dir", str(tmp_path / "out"), "--remote", how[0], "--service-url", url,
+        "--user-id", CITIZEN, *how[3:], "--pin-stdin", "--otp-stdin", "--json",
+        stdin=f"{CSC_PIN}\n{CSC_OTP}\n", env=remote.SP_ENV,
+    )  # fmt: skip
+    assert sent() == 3
+    assert CSC_PIN not in proc.stdout + proc.stderr and CSC_OTP not in proc.stdout + proc.stderr
+    result = json.loads(proc.stdout)
+    assert len(result["signed"]) == 2
+    _checked(Path(result["signed"][0]["output"]), test_pki.root_pem)
 
 
 def test_csc_scal1_with_a_signature_timestamp(sohoa_home, tmp_path, csc, test_pki, scan_pdf):

@@ -282,12 +282,13 @@ def _signed_out(args, ws: Workspace, parts, **extra) -> int:
 
 def _dossier_sign_remote(args, ws: Workspace, settings: Settings, comps, options) -> int:
     from app import pipeline
-    from app.cli.remote import open_service, pick_credential, remote_pin, tick_printer
+    from app.cli.remote import open_service, pick_credential, remote_codes, tick_printer
 
     service = open_service(args, settings)
     asked = []
     try:
         cred = pick_credential(service.certificates(args.user_id), args.credential)
+        pin, otp = remote_codes(args, service, cred)
         parts = pipeline.sign_components_remote(
             ws,
             comps,
@@ -297,7 +298,8 @@ def _dossier_sign_remote(args, ws: Workspace, settings: Settings, comps, options
             settings,
             options=options,
             trust=args.trust,
-            pin=remote_pin(args),
+            pin=pin,
+            otp=otp,
             timeout=args.wait or settings.remote_wait_s,
             progress=progress_printer("sign"),
             on_tick=tick_printer(),

@@ -8,6 +8,8 @@ failed (5 as for tokens: no certificate for that ID, an expired or revoked certi
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 import time
 
@@ -36,6 +38,16 @@ def remote_flags(p: argparse.ArgumentParser, *, sign: bool = True) -> None:
             type=float,
             metavar="SECONDS",
             help="how long the signer has to approve (default: settings)",
+        )
+        p.add_argument(
+            "--otp-env",
+            metavar="VAR",
+            help="the one-time code, when the service asks for one, from this environment variable",
+        )
+        p.add_argument(
+            "--otp-stdin",
+            action="store_true",
+            help="read the one-time code from the next line of stdin (after the PIN with --pin-stdin)",
         )
 
 
@@ -67,13 +79,33 @@ def pick_credential(creds, wanted: str | None):
     return valid[0]
 
 
-def remote_pin(args: argparse.Namespace) -> str | None:
-    """A PIN or OTP the service asks for, only when given with --pin-stdin or --pin-env."""
+def remote_codes(args: argparse.Namespace, service, credential) -> tuple[str | None, str | None]:
+    """The PIN and the one-time code the certificate asks for: from --pin-env / --pin-stdin and
+    --otp-env / --otp-stdin, or typed unseen at a prompt. An online code is sent to the signer first.
+    Neither is echoed, logged or kept."""
     from app.cli.options import read_pin
+    from signing.errors import RemoteOtpNeeded, RemotePinNeeded
 
     args.pin_required = False
     pin, _ = read_pin(args)
-    return pin
+    if credential.asks_pin and not pin:
+        if not sys.stdin.isatty():
+            raise RemotePinNeeded(service=service.name)
+        pin = getpass.getpass(translate("cli", "PIN of the signer's certificate: "))
+    otp = None
+    if credential.asks_otp:
+        if credential.asks_otp == "online":
+            service.send_otp(credential)
+            print(translate("cli", "A one-time code was sent to the signer."), file=sys.stderr, flush=True)
+        if args.otp_env:
+            otp = os.environ.get(args.otp_env) or None
+        elif args.otp_stdin:
+            otp = sys.stdin.readline().rstrip("\r\n") or None
+        elif sys.stdin.isatty():
+            otp = getpass.getpass(translate("cli", "One-time code: ")) or None
+        if not otp:
+            raise RemoteOtpNeeded(service=service.name)
+    return pin, otp
 
 
 def tick_printer():

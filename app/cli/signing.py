@@ -164,14 +164,14 @@ def _sign_remote(args, settings, pairs, options, roots):
     """Sign `pairs` through the remote service: one approval per batch the service allows."""
     import tempfile
 
-    from app.cli.remote import open_service, pick_credential, remote_pin, tick_printer
+    from app.cli.remote import open_service, pick_credential, remote_codes, tick_printer
     from signing.remote import sign_remote
 
     service = open_service(args, settings)
     asked = []
     try:
         cred = pick_credential(service.certificates(args.user_id), args.credential)
-        pin = remote_pin(args)
+        pin, otp = remote_codes(args, service, cred)
         with tempfile.TemporaryDirectory(prefix="sohoa-remote-") as tmp:
             results = sign_remote(
                 service,
@@ -181,6 +181,7 @@ def _sign_remote(args, settings, pairs, options, roots):
                 options,
                 Path(tmp) / "prepared",
                 pin=pin,
+                otp=otp,
                 timeout=args.wait or settings.remote_wait_s,
                 trust_roots=roots,
                 progress=progress_printer("sign"),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,6 +30,7 @@ class RemoteSignDialog(QDialog):
     ask_requested = Signal()
     cancel_requested = Signal()
     token_requested = Signal()
+    otp_requested = Signal()
 
     def __init__(
         self,
@@ -43,6 +45,7 @@ class RemoteSignDialog(QDialog):
         self.setWindowTitle(self.tr("Sign remotely"))
         self.documents = documents
         self.credentials: list = []
+        self.lookups = 0  # certificate lookups started; only the latest one's answer is shown
         self.deadline = 0.0
         self.pages = QStackedWidget()
 
@@ -65,11 +68,27 @@ class RemoteSignDialog(QDialog):
         self.certs.setMinimumHeight(120)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # What an explicitly authorized certificate asks for; typed by the signer, never kept.
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("typed by the signer"))
+        self.otp = QLineEdit()
+        self.otp.setEchoMode(QLineEdit.EchoMode.Password)
+        self.send_code = QPushButton(self.tr("Send the code to the signer's phone"))
+        self.send_code.clicked.connect(self.otp_requested.emit)
+        code_row = QWidget()
+        code_box = QHBoxLayout(code_row)
+        code_box.setContentsMargins(0, 0, 0, 0)
+        code_box.addWidget(self.otp, 1)
+        code_box.addWidget(self.send_code)
         form.addRow(self.tr("Signature"), self.role)
         form.addRow(self.tr("Signing service"), self.provider)
         form.addRow(self.tr("Signer's ID number"), self.user_id)
         form.addRow(find)
         form.addRow(self.tr("Certificate"), self.certs)
+        form.addRow(self.tr("Certificate PIN"), self.pin)
+        form.addRow(self.tr("One-time code"), code_row)
+        self.form = form
         form.addRow(self.status)
         self.pages.addWidget(first)
 
@@ -101,6 +120,8 @@ class RemoteSignDialog(QDialog):
         self.token_button.clicked.connect(self.token_requested.emit)
         self.buttons.rejected.connect(self.reject)
         self.certs.currentRowChanged.connect(lambda _row: self._update())
+        self.pin.textChanged.connect(lambda _t: self._update())
+        self.otp.textChanged.connect(lambda _t: self._update())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
@@ -144,6 +165,19 @@ class RemoteSignDialog(QDialog):
             return self.credentials[row]
         return None
 
+    def done(self, result: int) -> None:
+        self.timer.stop()  # signed, closed or refused: no countdown left running
+        super().done(result)
+
+    def take_codes(self) -> tuple[str | None, str | None]:
+        """The PIN and one-time code typed for the chosen certificate; the fields are emptied."""
+        c = self.chosen()
+        pin = self.pin.text() if c is not None and c.asks_pin else ""
+        otp = self.otp.text() if c is not None and c.asks_otp else ""
+        self.pin.clear()
+        self.otp.clear()
+        return pin or None, otp or None
+
     def waiting(self, seconds: float) -> None:
         """Step 2: what is signed, in large type, and the time the signer has left."""
         c = self.chosen()
@@ -169,7 +203,12 @@ class RemoteSignDialog(QDialog):
 
     def _update(self) -> None:
         waiting = self.pages.currentIndex() == 1
+        c = self.chosen()
+        self.form.setRowVisible(self.pin, bool(c and c.asks_pin))
+        self.form.setRowVisible(self.otp.parentWidget(), bool(c and c.asks_otp))
+        self.send_code.setVisible(bool(c and c.asks_otp == "online"))
         self.ask_button.setVisible(not waiting)
-        self.ask_button.setEnabled(self.chosen() is not None)
+        ready = c is not None and (not c.asks_pin or self.pin.text()) and (not c.asks_otp or self.otp.text())
+        self.ask_button.setEnabled(bool(ready))
         self.cancel_button.setVisible(waiting)
         self.token_button.setVisible(not waiting)

@@ -144,6 +144,7 @@ class SigningController(Controller):
         dlg.ask_requested.connect(lambda: self._ask_remote(dlg, code))
         dlg.cancel_requested.connect(lambda: self.remote_job is not None and self.remote_job.cancel())
         dlg.token_requested.connect(lambda: (dlg.reject(), self.sign()))
+        dlg.otp_requested.connect(lambda: self._send_otp(dlg))
         if dlg.user_id.text():
             self._find_remote(dlg)
         dlg.open()
@@ -170,8 +171,34 @@ class SigningController(Controller):
             except UserError as exc:
                 return [], i18n.message(exc)
 
+        dlg.lookups += 1
+        lookup = dlg.lookups
         job = self.host.start(self.tr("Looking for certificates"), work)
-        job.signals.finished.connect(lambda res: dlg.show_certificates(*res))
+        # Only the latest lookup shows: an earlier one (another ID number) may answer later.
+        job.signals.finished.connect(lambda res: lookup == dlg.lookups and dlg.show_certificates(*res))
+        return job
+
+    def _send_otp(self, dlg) -> Job:
+        """Have the service send the signer's one-time code (off the GUI thread)."""
+        from app import i18n
+        from app.remotesetup import remote_service
+
+        settings, provider, credential = self.host.settings, dlg.provider.currentData(), dlg.chosen()
+        sent = self.tr("A one-time code was sent to the signer's phone: type it here.")
+
+        def work(progress, cancel):
+            try:
+                service = remote_service(settings, provider)
+                try:
+                    service.send_otp(credential)
+                finally:
+                    service.close()
+                return sent
+            except UserError as exc:
+                return i18n.message(exc)
+
+        job = self.host.start(self.tr("Sending the one-time code"), work)
+        job.signals.finished.connect(dlg.status.setText)
         return job
 
     def _ask_remote(self, dlg, code: str) -> Job:
@@ -180,6 +207,7 @@ class SigningController(Controller):
 
         settings, provider = self.host.settings, dlg.provider.currentData()
         credential, user_id, role = dlg.chosen(), dlg.user_id.text().strip(), dlg.role.currentData()
+        codes = list(dlg.take_codes())  # dropped once sent
         relay = _Relay()
         relay.asked.connect(dlg.waiting)
         self.remote_relay = relay
@@ -189,6 +217,8 @@ class SigningController(Controller):
             comps = pipeline.due_for(ws, code, "sign", role=role)
             if not comps:
                 raise pipeline.PipelineError(detail=nothing_due)
+            pin, otp = codes
+            codes.clear()
             service = remote_service(settings, provider)
             try:
                 signed = pipeline.sign_components_remote(
@@ -198,6 +228,8 @@ class SigningController(Controller):
                     credential,
                     user_id,
                     settings,
+                    pin=pin,
+                    otp=otp,
                     options=sign_options(settings, role=role),
                     timeout=settings.remote_wait_s,
                     progress=progress,

@@ -30,6 +30,7 @@ from signing.remote import (
     RemoteService,
     RemoteState,
     ask,
+    check_codes,
     finish,
     prepare,
     wait,
@@ -68,6 +69,7 @@ def sign_components_remote(
     trust: Sequence[str] = (),
     description: str = "",
     pin: str | None = None,
+    otp: str | None = None,
     timeout: float | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
@@ -76,6 +78,7 @@ def sign_components_remote(
 ) -> list[SignedPart]:
     """Prepare every part, ask the signer once (or as few times as the service allows), wait,
     then verify, record and queue each part. The request stays recorded until it ends."""
+    check_codes(credential, service.name, pin, otp)
     options = options or sign_options(settings)
     roots = trust_roots(ws.root, settings, trust)
     inputs = part_inputs(ws, components)
@@ -105,7 +108,7 @@ def sign_components_remote(
     ws.save_remote_request(batch.id, dossier.id, ids, credential.provider, options.role, batch.to_json())
     text = description or f"{dossier.code}: {', '.join(c.name for c, _ in inputs)}"
     try:
-        ask(service, batch, text[:240], pin=pin)
+        ask(service, batch, text[:240], pin=pin, otp=otp)
         ws.save_remote_request(batch.id, dossier.id, ids, credential.provider, options.role, batch.to_json())
         if on_asked is not None:
             on_asked(batch)

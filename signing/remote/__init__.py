@@ -7,7 +7,14 @@ of them with pyHanko's interrupted signing.
 
 from signing.remote.csc import CscService
 from signing.remote.pades import RemoteBatch, ask, discard, finish, prepare, sign_remote, wait
-from signing.remote.service import PollResult, RemoteCredential, RemoteService, RemoteState, Transaction
+from signing.remote.service import (
+    PollResult,
+    RemoteCredential,
+    RemoteService,
+    RemoteState,
+    Transaction,
+    check_codes,
+)
 from signing.remote.sp769 import Paths, Sp769Service
 
 __all__ = [
@@ -21,6 +28,7 @@ __all__ = [
     "Sp769Service",
     "Transaction",
     "ask",
+    "check_codes",
     "discard",
     "finish",
     "prepare",

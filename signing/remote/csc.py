@@ -27,8 +27,12 @@ from signing.errors import (
     NoRemoteCertificate,
     RemoteAnswerInvalid,
     RemoteExpired,
+    RemoteOtpNeeded,
+    RemotePinNeeded,
     RemoteRefused,
     RemoteRejected,
+    RemoteWrongOtp,
+    RemoteWrongPin,
 )
 from signing.remote.service import (
     JsonClient,
@@ -37,6 +41,7 @@ from signing.remote.service import (
     RemoteState,
     Transaction,
     b64decode,
+    check_codes,
     load_certificate,
     matches_user,
 )
@@ -130,6 +135,7 @@ class CscService:
         except (TypeError, ValueError):
             raise RemoteAnswerInvalid(service=self.name, detail="multisign or SCAL") from None
         algo = key.get("algo") or []
+        asks_pin, asks_otp = _explicit_auth(data)
         return RemoteCredential(
             self.provider,
             cred_id,
@@ -138,11 +144,22 @@ class CscService:
             max_batch=multisign,
             algorithms=tuple(str(a) for a in algo),
             hash_pinning=scal == 2,
+            asks_pin=asks_pin,
+            asks_otp=asks_otp,
         )
+
+    def send_otp(self, credential) -> None:
+        """`credentials/sendOTP`: the service sends the signer their one-time code."""
+        status, data = self._client.post("credentials/sendOTP", {"credentialID": credential.credential_id})
+        if status >= 400:
+            raise self._refused(data, status, "")
 
     # -- one approval ---------------------------------------------------------------------------
 
-    def request(self, credential, user_id, digests, doc_ids, description, *, pin=None) -> Transaction:
+    def request(
+        self, credential, user_id, digests, doc_ids, description, *, pin=None, otp=None
+    ) -> Transaction:
+        check_codes(credential, self.name, pin, otp)
         hashes = [base64.b64encode(d).decode("ascii") for d in digests]
         session = CSCServiceSessionInfo(
             self._session.service_url, credential.credential_id, self._token, api_ver=self.version
@@ -150,7 +167,11 @@ class CscService:
         body = _Authorizer(
             session, None
         ).format_csc_auth_request(  # type: ignore[arg-type]
-            num_signatures=len(hashes), pin=pin, hash_b64s=hashes, description=description[:500] or None
+            num_signatures=len(hashes),
+            pin=pin,
+            otp=otp,
+            hash_b64s=hashes,
+            description=description[:500] or None,
         )
         if self.version == "v2":
             body["hashes"] = body.pop("hash")
@@ -160,7 +181,7 @@ class CscService:
         started = time.time()
         status, data = self._client.post("credentials/authorize", body, timeout=self.approval_wait)
         if status >= 400:
-            raise self._refused(data, status, user_id)
+            raise self._refused(data, status, user_id, pin=pin, otp=otp)
         try:
             auth = CSCAuthorizationManager.parse_csc_auth_response(data)
         except HankoSigningError as exc:
@@ -199,9 +220,14 @@ class CscService:
         txn.secret = None  # single use
         return PollResult(RemoteState.APPROVED, tuple(b64decode(s, self.name, "signature") for s in sigs))
 
-    def _refused(self, data: dict, status: int, user_id: str):
+    def _refused(self, data: dict, status: int, user_id: str, *, pin=None, otp=None):
         err = str(data.get("error", "")).lower()
         text = str(data.get("error_description", "") or err or f"HTTP {status}")[:200]
+        words = f"{err} {text.lower()}"
+        if "otp" in words:  # CSC: invalid_request "Invalid OTP", or invalid_otp
+            return RemoteWrongOtp(service=self.name) if otp else RemoteOtpNeeded(service=self.name)
+        if re.search(r"\bpin\b|_pin\b", words):
+            return RemoteWrongPin(service=self.name) if pin else RemotePinNeeded(service=self.name)
         if any(w in err for w in ("denied", "reject", "refus")):
             return RemoteRejected()
         if "expired" in err or "timeout" in err:
@@ -212,6 +238,22 @@ class CscService:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _explicit_auth(info: dict) -> tuple[bool, str]:
+    """(PIN asked, one-time code asked: "online", "offline" or "") from `credentials/info`.
+
+    CSC v1.0.4 and v2.0 say it with `authMode` "explicit" and the `PIN` / `OTP` objects (presence
+    "true", "false" or "optional"; an OTP of type "online" is sent with `credentials/sendOTP`).
+    """
+    if str(info.get("authMode", "implicit")).lower() != "explicit":
+        return False, ""
+    pin, otp = info.get("PIN") or {}, info.get("OTP") or {}
+    asks_pin = str(pin.get("presence", "false")).lower() == "true"
+    asks_otp = ""
+    if str(otp.get("presence", "false")).lower() == "true":
+        asks_otp = "online" if str(otp.get("type", "offline")).lower() == "online" else "offline"
+    return asks_pin, asks_otp
 
 
 def choose_algorithm(credential: RemoteCredential) -> str:

@@ -59,7 +59,14 @@ from signing.errors import (
     SigningError,
 )
 from signing.pades import HTTP_TIMEOUT, SignOptions, SignResult, _Batch, _placement, _signing_error, _Writer
-from signing.remote.service import RemoteCredential, RemoteService, RemoteState, Transaction, raise_for
+from signing.remote.service import (
+    RemoteCredential,
+    RemoteService,
+    RemoteState,
+    Transaction,
+    check_codes,
+    raise_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -266,8 +273,18 @@ async def _prepare_one(src, dst, prepared, n, options, style, signer, timestampe
     return item, tbs.post_sign_instructions
 
 
-def ask(service: RemoteService, batch: RemoteBatch, description: str, *, pin: str | None = None) -> None:
-    """Ask for the fewest approvals the service allows: one per `max_batch` files."""
+def ask(
+    service: RemoteService,
+    batch: RemoteBatch,
+    description: str,
+    *,
+    pin: str | None = None,
+    otp: str | None = None,
+) -> None:
+    """Ask for the fewest approvals the service allows: one per `max_batch` files.
+
+    `pin` and `otp` go to the service with each request and are kept nowhere.
+    """
     cred = batch.credential_obj()
     size = max(1, cred.max_batch)
     pending = batch.files[sum(len(t.digests) for t in batch.transactions) :]
@@ -280,6 +297,7 @@ def ask(service: RemoteService, batch: RemoteBatch, description: str, *, pin: st
             [f.doc_id for f in chunk],
             description,
             pin=pin,
+            otp=otp,
         )
         batch.transactions.append(txn)
 
@@ -476,6 +494,7 @@ def sign_remote(
     *,
     description: str = "",
     pin: str | None = None,
+    otp: str | None = None,
     timeout: float | None = None,
     trust_roots: Sequence[asn1_x509.Certificate] = (),
     progress: Progress | None = None,
@@ -489,6 +508,7 @@ def sign_remote(
     `on_recorded` hears of the batch once it is prepared and again once it is asked, so that a
     caller can keep it durably; the prepared files are removed at the end, whatever happens.
     """
+    check_codes(credential, service.name, pin, otp)
     batch = prepare(
         credential, user_id, pairs, options, folder, trust_roots=trust_roots, progress=progress, cancel=cancel
     )
@@ -496,7 +516,7 @@ def sign_remote(
         if on_recorded is not None:
             on_recorded(batch)
         check_cancel(cancel)
-        ask(service, batch, description or _describe(pairs), pin=pin)
+        ask(service, batch, description or _describe(pairs), pin=pin, otp=otp)
         if on_recorded is not None:
             on_recorded(batch)
         signatures = wait(service, batch, timeout=timeout, cancel=cancel, on_tick=on_tick)

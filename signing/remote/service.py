@@ -24,6 +24,8 @@ from signing.errors import (
     InsecureService,
     RemoteAnswerInvalid,
     RemoteExpired,
+    RemoteOtpNeeded,
+    RemotePinNeeded,
     RemoteRefused,
     RemoteRejected,
     RemoteSigningError,
@@ -54,6 +56,8 @@ class RemoteCredential:
     max_batch: int = 1  # hashes one approval may cover
     algorithms: tuple[str, ...] = ()  # dotted OIDs the key signs with (empty: not said)
     hash_pinning: bool = True  # the approval is bound to the exact hashes (CSC SCAL2)
+    asks_pin: bool = False  # the service wants the certificate's PIN with each request
+    asks_otp: str = ""  # a one-time code too: "online" (the service sends it) or "offline" (a device)
 
     def as_dict(self) -> dict:
         out = self.info.as_dict()
@@ -62,6 +66,8 @@ class RemoteCredential:
             credential=self.credential_id,
             max_batch=self.max_batch,
             hash_pinning=self.hash_pinning,
+            asks_pin=self.asks_pin,
+            asks_otp=self.asks_otp,
         )
         return out
 
@@ -115,11 +121,24 @@ class RemoteService(Protocol):
         description: str,
         *,
         pin: str | None = None,
+        otp: str | None = None,
     ) -> Transaction: ...
+
+    def send_otp(self, credential: RemoteCredential) -> None:
+        """Have the service send the signer a one-time code (a credential that `asks_otp` online)."""
+        ...
 
     def poll(self, credential: RemoteCredential, user_id: str, txn: Transaction) -> PollResult: ...
 
     def close(self) -> None: ...
+
+
+def check_codes(credential: RemoteCredential, service: str, pin: str | None, otp: str | None) -> None:
+    """Say before anything is prepared that the service will want a PIN or a one-time code."""
+    if credential.asks_pin and not pin:
+        raise RemotePinNeeded(service=service)
+    if credential.asks_otp and not otp:
+        raise RemoteOtpNeeded(service=service)
 
 
 def check_url(url: str) -> str:

@@ -116,7 +116,12 @@ class Sp769Service:
             raise NoRemoteCertificate(service=self.name, user_id=user_id)
         return out
 
-    def request(self, credential, user_id, digests, doc_ids, description, *, pin=None) -> Transaction:
+    def send_otp(self, credential) -> None:
+        return None  # the 769 shape approves in the provider's app: no code at the counter
+
+    def request(
+        self, credential, user_id, digests, doc_ids, description, *, pin=None, otp=None
+    ) -> Transaction:
         txn_id = _txn_id()
         files = [
             {

@@ -76,3 +76,57 @@ def test_the_window_finishes_a_remote_signature_a_restart_left(
         win.runner.shutdown()
     finally:
         proc.stop()
+
+
+def test_window_citizen_signs_with_pin_and_phone_code_then_the_official_certifies(
+    qtbot, workspace, sohoa_home, test_pki, pki_services, scan_pdf, monkeypatch
+):
+    """Both through the window, at a CSC service whose certificates ask for a PIN and an online code."""
+    import shutil
+    import subprocess
+
+    import httpx
+
+    from app.config import Settings
+    from app.gui.main_window import MainWindow
+    from tests import remote
+
+    pin, otp = "482916", "735201"
+    proc, url = remote.csc_dummy(test_pki, scal=2, multisign=20, pin=pin, otp=otp)
+    try:
+        remote.processed_dossier("HS-091", scan_pdf, 2)
+        (sohoa_home / "trust").mkdir(exist_ok=True)
+        shutil.copy(test_pki.root_pem, sohoa_home / "trust" / "root.pem")
+        win = MainWindow(workspace, Settings(remote_provider="csc", remote_url=url))
+        qtbot.addWidget(win)
+        win.select_code("HS-091")
+        for role, user_id in (("citizen", "001190012345"), ("official", "001079033333")):
+            dlg = win.signing.sign_remote()
+            dlg.role.setCurrentIndex(dlg.role.findData(role))
+            dlg.user_id.setText(user_id)
+            dlg.find_requested.emit()
+            qtbot.waitUntil(lambda d=dlg: d.certs.count() > 0, timeout=30000)
+            assert dlg.pin.isVisibleTo(dlg) and dlg.send_code.isVisibleTo(dlg)
+            assert not dlg.ask_button.isEnabled()  # not without the PIN and the code
+            dlg.send_code.click()
+            qtbot.waitUntil(lambda d=dlg: "sent" in d.status.text(), timeout=30000)
+            assert httpx.get(url.replace("/csc/v1", "/_test/otp")).json()["sent"] >= 1
+            dlg.pin.setText(pin)
+            dlg.otp.setText(otp)
+            assert dlg.ask_button.isEnabled()
+            dlg.ask_button.click()
+            assert dlg.pin.text() == "" and dlg.otp.text() == ""  # not kept in the dialog
+            qtbot.waitUntil(lambda d=dlg: d.result() == d.DialogCode.Accepted, timeout=120000)
+            qtbot.waitUntil(lambda: win.runner.settled(), timeout=60000)
+        comps = workspace.components("HS-091")
+        assert {c.status for c in comps} == {"queued"}
+        from app.workspace import ArtifactKind
+
+        art = workspace.latest_artifact(comps[0].id, ArtifactKind.SIGNED_PDF)
+        signed = workspace.blobs.path(art.blob)
+        pdfsig = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True)
+        assert pdfsig.stdout.count("Signature is Valid") == 2, pdfsig.stdout
+        assert "Hoàng Thị Mai" in pdfsig.stdout and "Ngô Văn Tùng" in pdfsig.stdout
+        win.runner.shutdown()
+    finally:
+        proc.stop()

@@ -701,6 +701,14 @@
         <translation>Tìm chứng thư số</translation>
     </message>
     <message>
+        <source>typed by the signer</source>
+        <translation>do người ký nhập</translation>
+    </message>
+    <message>
+        <source>Send the code to the signer&apos;s phone</source>
+        <translation>Gửi mã tới điện thoại người ký</translation>
+    </message>
+    <message>
         <source>Signature</source>
         <translation>Chữ ký</translation>
     </message>
@@ -715,6 +723,14 @@
     <message>
         <source>Certificate</source>
         <translation>Chứng thư số</translation>
+    </message>
+    <message>
+        <source>Certificate PIN</source>
+        <translation>Mã PIN chứng thư</translation>
+    </message>
+    <message>
+        <source>One-time code</source>
+        <translation>Mã xác thực (OTP)</translation>
     </message>
     <message>
         <source>Sign with a token instead</source>
@@ -1113,6 +1129,14 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
         <translation>Tìm chứng thư số</translation>
     </message>
     <message>
+        <source>A one-time code was sent to the signer&apos;s phone: type it here.</source>
+        <translation>Mã xác thực đã được gửi tới điện thoại người ký: nhập mã vào đây.</translation>
+    </message>
+    <message>
+        <source>Sending the one-time code</source>
+        <translation>Đang gửi mã xác thực</translation>
+    </message>
+    <message>
         <source>Signing remotely</source>
         <translation>Đang ký số từ xa</translation>
     </message>
@@ -1367,6 +1391,18 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
     <message>
         <source>The signer has several certificates: pass --credential ({list}).</source>
         <translation>Người ký có nhiều chứng thư số: chọn bằng --credential ({list}).</translation>
+    </message>
+    <message>
+        <source>PIN of the signer&apos;s certificate: </source>
+        <translation>Mã PIN chứng thư của người ký: </translation>
+    </message>
+    <message>
+        <source>A one-time code was sent to the signer.</source>
+        <translation>Đã gửi mã xác thực tới người ký.</translation>
+    </message>
+    <message>
+        <source>One-time code: </source>
+        <translation>Mã xác thực (OTP): </translation>
     </message>
     <message>
         <source>Waiting for approval on the signer&apos;s phone ({m}:{s:02d} left)</source>
@@ -1848,6 +1884,22 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>The signing service {service} has no valid signing certificate for {user_id}. Check the number, or sign with a token.</source>
         <translation>Dịch vụ ký số {service} không có chứng thư số hợp lệ nào cho {user_id}. Kiểm tra lại số, hoặc ký bằng USB token.</translation>
+    </message>
+    <message>
+        <source>The signing service {service} needs the PIN of the signer&apos;s certificate. Enter it and ask again.</source>
+        <translation>Dịch vụ ký số {service} cần mã PIN chứng thư của người ký. Hãy nhập mã PIN rồi gửi yêu cầu lại.</translation>
+    </message>
+    <message>
+        <source>The signing service {service} did not accept the PIN. Nothing was signed; the service may lock the certificate after too many wrong PINs.</source>
+        <translation>Dịch vụ ký số {service} không chấp nhận mã PIN. Chưa có tệp nào được ký; dịch vụ có thể khóa chứng thư nếu nhập sai PIN quá nhiều lần.</translation>
+    </message>
+    <message>
+        <source>The signing service {service} needs the one-time code sent to the signer. Enter it and ask again.</source>
+        <translation>Dịch vụ ký số {service} cần mã xác thực đã gửi tới người ký. Hãy nhập mã rồi gửi yêu cầu lại.</translation>
+    </message>
+    <message>
+        <source>The signing service {service} did not accept the one-time code. Nothing was signed; ask for a new code and try again.</source>
+        <translation>Dịch vụ ký số {service} không chấp nhận mã xác thực. Chưa có tệp nào được ký; hãy yêu cầu mã mới rồi thử lại.</translation>
     </message>
     <message>
         <source>The signer refused the request on their phone. Nothing was signed; ask again, or sign with a token.</source>
