@@ -15,12 +15,12 @@ from pathlib import Path
 import pikepdf
 
 from common.atomic import atomic_output
+from common.pdfa import make_pdfa
 from common.progress import Progress, check_cancel, report
 from ocr.assemble import add_page, make_font
 from ocr.errors import NoPages, OcrError, PageFailed
 from ocr.inspect import MODES, plan, text_states
 from ocr.model import PROFILES, PageOptions, PageOutput, PageSource
-from ocr.pdfa import make_pdfa
 from ocr.tesseract import check_languages
 
 log = logging.getLogger(__name__)

@@ -24,12 +24,12 @@ import numpy as np
 import pikepdf
 
 from common.atomic import atomic_output
+from common.pdfa import make_pdfa
 from common.progress import Progress, check_cancel, report
 from ocr.assemble import add_page, make_font
 from ocr.encode import G4Image, _components, _g4_layer, _jpeg_layer, g4, g4_packed
 from ocr.errors import OcrError
 from ocr.model import PROFILES, Encoded, PageOutput
-from ocr.pdfa import make_pdfa
 from ocr.tesseract import check_languages, recognise
 from ocr.textlayer import Line
 

@@ -25,6 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, RevokedError
 
 from common.atomic import atomic_output
+from common.fonts import stamp_font
 from common.progress import Progress, check_cancel, report
 from signing.errors import (
     BadPdf,
@@ -35,13 +36,12 @@ from signing.errors import (
     TimestampUnavailable,
     TokenRemoved,
 )
-from signing.fonts import stamp_font
 from signing.tokens import REMOVAL_ERRORS, TokenSession
 
 log = logging.getLogger(__name__)
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
-ROLES = ("citizen", "official")
+ROLES = ("citizen", "official", "record")
 # The citizen's stamp (bottom right of the last page).
 STAMP_TEXT = "Ký bởi: %(signer)s\nSố định danh: %(citizen_id)s\nThời gian: %(vn_time)s"
 # The official's certification of an electronic copy of a paper original (top right of page 1, no
@@ -65,7 +65,8 @@ def iso_vietnam_time(moment: datetime | None = None) -> str:
 
 @dataclass(frozen=True)
 class SignOptions:
-    """How to sign. Role `official` certifies an electronic copy (`copy_kind`, `agency`)."""
+    """How to sign. Role `official` certifies an electronic copy (`copy_kind`, `agency`); role
+    `record` signs a data record (the signer's stamp, no place kept for a certification)."""
 
     level: str = "B-B"
     reason: str = ""
@@ -162,8 +163,19 @@ def _field_name(reader: PdfFileReader, prefix: str) -> str:
 
 
 def _page_box(reader: PdfFileReader, index: int) -> tuple[float, float, float, float]:
-    page = reader.find_page_for_modification(index)[0].get_object()
-    box = page.get("/CropBox") or page.get("/MediaBox") or (0, 0, 595, 842)
+    """The page's crop box, else its media box: either may be inherited from the page tree and
+    either may be an indirect object."""
+    node = reader.find_page_for_modification(index)[0].get_object()
+    box = None
+    for _ in range(64):  # a page tree is never that deep; a loop in a broken file ends here
+        box = node.get("/CropBox") or node.get("/MediaBox")
+        if box is not None or "/Parent" not in node:
+            break
+        node = node["/Parent"].get_object()
+    if box is None:
+        box = (0, 0, 595, 842)
+    elif hasattr(box, "get_object"):
+        box = box.get_object()
     x0, y0, x1, y1 = (float(v) for v in box)
     return x0, y0, x1, y1
 
@@ -228,7 +240,7 @@ def _placement(writer: IncrementalPdfFileWriter, options: SignOptions, batch: _B
             sig_field_name=name, on_page=last, box=_stamp_box(reader, last)
         )
         kwargs["stamp_style"] = batch.style(STAMP_TEXT)
-        if not any(n.startswith(OFFICIAL_FIELD) for n, _, _ in sig_fields):
+        if options.role == "citizen" and not any(n.startswith(OFFICIAL_FIELD) for n, _, _ in sig_fields):
             # Place the official's empty field now, inside the revision the citizen signs, so that
             # certifying the copy later only fills a field the citizen's signature already covers.
             fields.append_signature_field(

@@ -103,7 +103,7 @@ def test_sheet_pdf_true_size_lossless_lines_colour_and_title_block(drawing, tmp_
     import pikepdf
     import pypdfium2 as pdfium
 
-    from ocr.pdfa import check_pdfa
+    from common.pdfa import check_pdfa
     from tests.conftest import run_json
 
     out = tmp_path / "sheet.pdf"

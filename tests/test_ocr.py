@@ -14,8 +14,8 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageDraw
 
+from common.pdfa import check_pdfa
 from ocr import OcrOptions, PageSource, ocr_to_pdf
-from ocr.pdfa import check_pdfa
 from tests.conftest import run_json
 from tests.fixtures import font, vietnamese_page
 

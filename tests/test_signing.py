@@ -77,7 +77,7 @@ def test_visible_stamp_is_vietnamese_text_in_vietnam_time_and_pdfa_survives(toke
     import re
     import subprocess
 
-    from ocr.pdfa import check_pdfa
+    from common.pdfa import check_pdfa
 
     assert check_pdfa(scan_pdf) == []
     out = tmp_path / "stamped.pdf"
@@ -133,7 +133,7 @@ def test_expired_certificate_is_shown_as_expired_and_refused(expired_token, scan
 def test_stamp_font_is_a_cached_vietnamese_subset_of_a_system_font(tmp_path):
     from fontTools.ttLib import TTFont
 
-    from signing.fonts import stamp_font, vietnamese_font
+    from common.fonts import stamp_font, vietnamese_font
 
     source = vietnamese_font()
     assert source is not None, "no Vietnamese-capable font installed (fonts-dejavu-core)"
@@ -176,7 +176,7 @@ def test_stamps_of_a_batch_share_one_font_program_and_each_reads_right(token, sc
 
     from pyhanko.pdf_utils.writer import PdfFileWriter
 
-    from signing.fonts import stamp_font
+    from common.fonts import stamp_font
     from signing.stampfont import SharedSubsetFactory
 
     pairs = [(scan_pdf, tmp_path / f"out-{n}.pdf") for n in range(3)]

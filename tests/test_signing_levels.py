@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from asn1crypto import x509 as asn1_x509
 
-from ocr.pdfa import check_pdfa
+from common.pdfa import check_pdfa
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
 from signing.errors import CertificateRevoked, TimestampUnavailable
 from signing.verify import load_trust_roots

@@ -1,4 +1,5 @@
-"""PDF/A-2b essentials: XMP identification and metadata, sRGB output intent."""
+"""PDF/A-2b and -3b essentials: XMP identification and metadata, sRGB output intent, and a
+structural check (associated files included)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ def srgb_icc() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def make_pdfa(pdf: pikepdf.Pdf, *, title: str, subject: str = "", keywords: str = "") -> None:
-    """Mark `pdf` as PDF/A-2b: XMP metadata matching the document info, and an sRGB output intent."""
+def make_pdfa(pdf: pikepdf.Pdf, *, title: str, subject: str = "", keywords: str = "", part: int = 2) -> None:
+    """Mark `pdf` as PDF/A-2b (or -3b: embedded files as associated files): XMP metadata matching
+    the document info, and an sRGB output intent."""
     icc = pdf.make_stream(srgb_icc())
     icc.N = 3
     intent = pikepdf.Dictionary(
@@ -31,7 +33,7 @@ def make_pdfa(pdf: pikepdf.Pdf, *, title: str, subject: str = "", keywords: str 
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
     now = datetime.now(UTC).astimezone()
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
-        meta["pdfaid:part"] = "2"
+        meta["pdfaid:part"] = str(part)
         meta["pdfaid:conformance"] = "B"
         meta["dc:title"] = title
         if subject:
@@ -46,10 +48,12 @@ def make_pdfa(pdf: pikepdf.Pdf, *, title: str, subject: str = "", keywords: str 
 
 
 def check_pdfa(path) -> list[str]:
-    """Structural PDF/A-2b checks that catch what breaks archiving; an empty list means none failed.
+    """Structural PDF/A-2 and -3 checks that catch what breaks archiving; an empty list means none
+    failed.
 
-    Not a full validator: identification and metadata, output intent, encryption, JavaScript and
-    embedded files, font embedding, forbidden filters and image interpolation.
+    Not a full validator: identification and metadata, output intent, encryption, JavaScript,
+    embedded files (only in PDF/A-3, each an associated file with its relationship and MIME type),
+    font embedding, forbidden filters and image interpolation.
     """
     problems: list[str] = []
     with pikepdf.open(path) as pdf:
@@ -62,9 +66,10 @@ def check_pdfa(path) -> list[str]:
             problems.append("no XMP metadata")
         else:
             meta = pdf.open_metadata()
-            if meta.get("pdfaid:part") != "2" or meta.get("pdfaid:conformance") != "B":
+            part = meta.get("pdfaid:part")
+            if part not in ("2", "3") or meta.get("pdfaid:conformance") not in ("B", "U"):
                 problems.append(
-                    f"XMP does not claim PDF/A-2B ({meta.get('pdfaid:part')}{meta.get('pdfaid:conformance')})"
+                    f"XMP does not claim PDF/A-2 or -3 B or U ({part}{meta.get('pdfaid:conformance')})"
                 )
             title = meta.get("dc:title")
             if not title:
@@ -76,8 +81,13 @@ def check_pdfa(path) -> list[str]:
         if not intents or not any(i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i for i in intents):
             problems.append("no PDF/A output intent with an ICC profile")
         names = root.get("/Names")
-        if names is not None and ("/JavaScript" in names or "/EmbeddedFiles" in names):
-            problems.append("JavaScript or embedded files")
+        if names is not None and "/JavaScript" in names:
+            problems.append("JavaScript")
+        if pdf.attachments:
+            if "/Metadata" in root and pdf.open_metadata().get("pdfaid:part") == "3":
+                problems.extend(_associated_file_problems(pdf))
+            else:
+                problems.append("embedded files (PDF/A-3 only, as associated files)")
         if "/OpenAction" in root or "/AA" in root:
             problems.append("document actions")
         version = str(root.get("/Version", "")).lstrip("/") or pdf.pdf_version
@@ -87,6 +97,30 @@ def check_pdfa(path) -> list[str]:
             problems.extend(f"page {number}: {p}" for p in _page_problems(page))
             problems.extend(f"page {number}: {p}" for p in _annotation_problems(page))
     return problems
+
+
+RELATIONSHIPS = ("/Source", "/Data", "/Alternative", "/Supplement", "/Unspecified")
+
+
+def _associated_file_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """PDF/A-3: every embedded file is an associated file (in an /AF array), says its relationship
+    and its MIME type, and its file specification names it (/F and /UF)."""
+    out = []
+    associated = {obj.objgen for obj in pdf.Root.get("/AF", [])}
+    for page in pdf.pages:
+        associated |= {obj.objgen for obj in page.obj.get("/AF", [])}
+    for name, spec in pdf.attachments.items():
+        obj = spec.obj
+        if obj.objgen not in associated:
+            out.append(f"embedded file {name}: not referenced from an /AF array")
+        if str(obj.get("/AFRelationship", "")) not in RELATIONSHIPS:
+            out.append(f"embedded file {name}: no valid /AFRelationship")
+        if "/F" not in obj or "/UF" not in obj:
+            out.append(f"embedded file {name}: file specification lacks /F or /UF")
+        stream = obj.get("/EF", {}).get("/F")
+        if stream is None or "/Subtype" not in stream:
+            out.append(f"embedded file {name}: no MIME type (/Subtype)")
+    return out
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
