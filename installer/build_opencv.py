@@ -48,7 +48,7 @@ MODULES = ["core", "imgproc", "imgcodecs", "videoio", "geometry", "features", "f
 WINDOWS = sys.platform == "win32"
 LAYOUT = 1  # raise when what is kept beside the module changes: a cached build is then made again
 # the OpenCV names SoHoa's code uses are looked for in the built module; where they are
-SOURCES = ["app", "scanner", "ocr", "signing", "upload", "common"]
+SOURCES = ["app", "scanner", "ocr", "signing", "upload", "records", "common"]
 
 
 def say(text: str) -> None:

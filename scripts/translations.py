@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "common", "scanner", "ocr", "signing", "upload")
+PACKAGES = ("app", "common", "scanner", "ocr", "signing", "upload", "records")
 LANGUAGES = ("vi",)
 
 
