@@ -58,6 +58,8 @@ class Settings:
     remote_url: str = ""  # its endpoint, when not the catalogue's (a staging service)
     remote_account: str = ""  # the counter's service account there; the secret lives in the OS keyring
     remote_wait_s: int = 300  # how long a signer has to approve on their phone
+    agency_code: str = ""  # the agency's code on the data-sharing platform, written into data records
+    data_timeout_s: int = 20  # how long a data service has to answer a lookup
     locked: tuple[str, ...] = field(default=())  # keys the admin file fixes
 
     def __post_init__(self) -> None:
@@ -67,6 +69,8 @@ class Settings:
             raise ValueError(f"sign_level must be one of {', '.join(SIGN_LEVELS)}")
         if self.ocr_profile not in ("archive", "standard", "small"):
             raise ValueError("ocr_profile must be archive, standard or small")
+        if not 1 <= self.data_timeout_s <= 600:
+            raise ValueError(f"data_timeout_s must be between 1 and 600 seconds, not {self.data_timeout_s}")
         if self.ocr_jobs < 0:
             raise ValueError("ocr_jobs must be 0 (one per core) or more")
         if self.upload_parallel < 1 or self.upload_chunk_mb < 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -38,7 +39,7 @@ def test_dossier_components_pages_and_artifacts(tmp_path):
         assert ws.latest_artifact(comp.id, "ocr_pdf") == art and art.meta_dict == {"pages": 2}
         assert ws.component("HS-1", "Bản vẽ").status == "processed"
         assert {e["action"] for e in ws.events()} >= {"dossier.create", "page.capture", "artifact.ocr_pdf"}
-        assert ws.check_integrity() == []
+        assert ws.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         with pytest.raises(DossierNotFound) as err:
             ws.dossier("HS-404")
         assert "HS-404" in str(err.value)
@@ -90,6 +91,12 @@ def test_a_workspace_of_schema_5_is_migrated_and_its_stitched_sheets_get_their_o
         assert ws.made_pdf(doc.id).kind == "ocr_pdf" and ws.made_pdf(drawing.id).kind == "sheet_pdf"
         assert ws.latest_artifact(drawing.id, "ocr_pdf") is None
         assert ws.verify_audit().ok
+        # schema 8: a part may be a data record; rows and pages kept, the CHECK still checks
+        record = ws.component("HS-5", "Phiếu kết quả khai thác dữ liệu", create=True, kind="record")
+        assert record.kind == "record" and len(ws.components("HS-5")) == 3
+        with pytest.raises(sqlite3.IntegrityError):
+            ws.db.execute("UPDATE components SET kind = 'other' WHERE id = ?", [record.id])
+        assert ws.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_the_store_refuses_a_move_the_lifecycle_does_not_allow(tmp_path):
@@ -158,7 +165,7 @@ def test_sigkill_at_any_moment_leaves_a_workspace_that_reopens(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         with Workspace(root) as ws:
-            assert ws.check_integrity() == []
+            assert ws.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             for d in ws.dossiers():
                 for comp in ws.components(d.code):
                     for page in ws.pages(comp.id):

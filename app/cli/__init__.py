@@ -13,13 +13,13 @@ import logging
 import sys
 
 from app import __version__
-from app.cli import admin, capture, delivery, dossier, remote, sheets, signing
+from app.cli import admin, capture, delivery, dossier, records, remote, sheets, signing
 from app.cli.output import fail
 from common.errors import UserError
 
 log = logging.getLogger("sohoa")
 
-FAMILIES = (admin, capture, sheets, signing, remote, dossier, delivery)
+FAMILIES = (admin, capture, sheets, signing, remote, dossier, records, delivery)
 
 
 def build_parser() -> argparse.ArgumentParser:

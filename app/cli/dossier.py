@@ -281,6 +281,12 @@ def _signed_out(args, ws: Workspace, parts, **extra) -> int:
 
 
 def _dossier_sign_remote(args, ws: Workspace, settings: Settings, comps, options) -> int:
+    parts, approvals = sign_remotely(args, ws, settings, comps, options)
+    return _signed_out(args, ws, parts, provider=args.remote, approvals=approvals)
+
+
+def sign_remotely(args, ws: Workspace, settings: Settings, comps, options) -> tuple[list, int]:
+    """Sign `comps` through the service of --remote: the signed parts and the approvals asked."""
     from app import pipeline
     from app.cli.remote import open_service, pick_credential, remote_codes, tick_printer
 
@@ -307,7 +313,7 @@ def _dossier_sign_remote(args, ws: Workspace, settings: Settings, comps, options
         )
     finally:
         service.close()
-    return _signed_out(args, ws, parts, provider=args.remote, approvals=asked[-1] if asked else 0)
+    return parts, asked[-1] if asked else 0
 
 
 class NothingToDo(UsageError):

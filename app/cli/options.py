@@ -39,21 +39,26 @@ def token_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
-def sign_flags(p: argparse.ArgumentParser) -> None:
+def sign_flags(p: argparse.ArgumentParser, *, roles: bool = True) -> None:
+    """The signing flags; without `roles` (a data record: the signer's own stamp) no --role."""
     p.add_argument("--level", choices=["B-B", "B-T", "B-LT", "B-LTA"], help="PAdES level (default: settings)")
     p.add_argument("--tsa", help="RFC 3161 timestamp server URL (B-T and above)")
     p.add_argument("--stamp", dest="stamp", action="store_true", default=None, help="draw a visible stamp")
     p.add_argument("--no-stamp", dest="stamp", action="store_false", help="sign without a visible stamp")
     p.add_argument("--reason", default="", help="reason for signing")
     p.add_argument("--location", default=None, help="where the signing takes place")
-    p.add_argument(
-        "--role",
-        choices=["citizen", "official"],
-        default="citizen",
-        help="citizen: stamp at the bottom right of the last page; official: certify an electronic "
-        "copy (stamp at the top right of page 1: kind of copy, agency, ISO 8601 time)",
-    )
-    p.add_argument("--copy-kind", default=None, help='kind of copy the official certifies (default "SAO Y")')
+    if roles:
+        p.add_argument(
+            "--role",
+            choices=["citizen", "official", "record"],
+            default="citizen",
+            help="citizen: stamp at the bottom right of the last page; official: certify an electronic "
+            "copy (stamp at the top right of page 1: kind of copy, agency, ISO 8601 time); record: the "
+            "official signs the dossier's data records",
+        )
+        p.add_argument(
+            "--copy-kind", default=None, help='kind of copy the official certifies (default "SAO Y")'
+        )
     p.add_argument(
         "--agency", default=None, help="the official's agency (default: settings, then the certificate)"
     )

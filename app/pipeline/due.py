@@ -6,6 +6,7 @@ The rule for signing, decided here and nowhere else:
 - an official certifies the parts whose PDF is made, signed by the citizen or already queued, as long
   as no official has certified that file yet (the certification fills the place reserved beside the
   citizen's signature, so the citizen's stays valid);
+- a data record is signed by the official who asked for it (role `record`), and by no one else;
 - nothing captured (its PDF is still to be made), sent or purged is ever due for signing.
 """
 
@@ -18,7 +19,7 @@ from app.catalog import CatalogError, Requirement, find_procedure, load_catalog,
 from app.workspace import ArtifactKind, Component, Status, Workspace
 
 STEPS = ("process", "sign")
-ROLES = ("citizen", "official")
+ROLES = ("citizen", "official", "record")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ def due_for(ws: Workspace, code: str, step: str, *, role: str = "citizen") -> li
     parts = ws.components(code)
     if step == "process":
         return [c for c in parts if c.status == Status.CAPTURED]
+    if role == "record":
+        return [c for c in parts if c.kind == "record" and c.status == Status.PROCESSED]
+    parts = [c for c in parts if c.kind != "record"]
     if role == "citizen":
         return [c for c in parts if c.status == Status.PROCESSED]
     if role != "official":

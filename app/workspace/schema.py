@@ -133,5 +133,28 @@ def v7(db: sqlite_utils.Database) -> None:
         )""")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [v1, v2, v3, v4, v5, v6, v7]
+_KINDS_V1 = "CHECK (kind IN ('document', 'drawing'))"
+_KINDS_V8 = "CHECK (kind IN ('document', 'drawing', 'record'))"
+
+
+def v8(db: sqlite_utils.Database) -> None:
+    """A part may be a data record. Only the components' CHECK changes, which leaves every stored
+    row as it is: the table's definition is edited in place, the way SQLite documents for such a
+    change (writable_schema, then a new schema_version), inside the migration's transaction."""
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema=ON")
+    try:
+        cur = db.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'components' "
+            "AND instr(sql, ?) > 0",
+            [_KINDS_V1, _KINDS_V8, _KINDS_V1],
+        )
+        if cur.rowcount != 1:
+            raise RuntimeError("the components table is not as version 1 made it")
+        db.execute(f"PRAGMA schema_version={version + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema=OFF")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [v1, v2, v3, v4, v5, v6, v7, v8]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -58,11 +58,14 @@ class ArtifactKind(StrEnum):
     OCR_PDF = "ocr_pdf"  # the pages recognised into one searchable PDF/A
     SHEET_PDF = "sheet_pdf"  # a large drawing's scans stitched into one sheet at true size
     SIGNED_PDF = "signed_pdf"  # the PDF as signed (and verified): what the outbox sends
+    RECORD_PDF = "record_pdf"  # a data service's answer printed, with the raw answer embedded
 
     @classmethod
-    def made(cls) -> tuple[ArtifactKind, ArtifactKind]:
+    def made(cls) -> tuple[ArtifactKind, ...]:
         """The kinds a part's own PDF comes as, before it is signed."""
-        return (cls.OCR_PDF, cls.SHEET_PDF)
+        return (cls.OCR_PDF, cls.SHEET_PDF, cls.RECORD_PDF)
 
 
-KINDS = ("document", "drawing")  # a part's kind: pages recognised one by one, or tiles of one sheet
+# a part's kind: pages recognised one by one, tiles of one sheet, or a data record (no pages: what a
+# data service answered, printed and signed by the official)
+KINDS = ("document", "drawing", "record")

@@ -1413,8 +1413,48 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
         <translation>HẾT HẠN</translation>
     </message>
     <message>
+        <source>--query takes KEY=VALUE, not {item}</source>
+        <translation>--query nhận KHÓA=GIÁ_TRỊ, không phải {item}</translation>
+    </message>
+    <message>
+        <source>The record was kept in dossier {code}, not signed: sign it with `sohoa dossier sign {code} --role record`.</source>
+        <translation>Phiếu đã được giữ trong hồ sơ {code} nhưng chưa ký: ký bằng lệnh `sohoa dossier sign {code} --role record`.</translation>
+    </message>
+    <message>
+        <source>Data record {name} signed and queued in dossier {code}</source>
+        <translation>Đã ký và xếp hàng gửi {name} trong hồ sơ {code}</translation>
+    </message>
+    <message>
         <source>valid</source>
         <translation>còn hiệu lực</translation>
+    </message>
+    <message>
+        <source>matches</source>
+        <translation>khớp với</translation>
+    </message>
+    <message>
+        <source>DOES NOT MATCH</source>
+        <translation>KHÔNG KHỚP với</translation>
+    </message>
+    <message>
+        <source>Signature: {state}</source>
+        <translation>Chữ ký: {state}</translation>
+    </message>
+    <message>
+        <source>Embedded answer {name}: SHA-256 {sha}, {state} the hash on the page</source>
+        <translation>Dữ liệu gốc đính kèm {name}: SHA-256 {sha}, {state} mã băm in trên phiếu</translation>
+    </message>
+    <message>
+        <source>{service} {subject}: {old} -&gt; {new}, {n} changes</source>
+        <translation>{service} {subject}: {old} -&gt; {new}, {n} thay đổi</translation>
+    </message>
+    <message>
+        <source>API key: </source>
+        <translation>Khóa API: </translation>
+    </message>
+    <message>
+        <source>API key kept in the system keyring</source>
+        <translation>Đã lưu khóa API vào kho khóa của hệ thống</translation>
     </message>
     <message>
         <source>Service secret: </source>
@@ -1606,6 +1646,22 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
         <source>No service account for {provider} on this workstation. Run `sohoa remote set-credentials --provider {provider} --account ID` (the secret goes to the system keyring) or set SOHOA_REMOTE_ACCOUNT and SOHOA_REMOTE_SECRET.</source>
         <translation>Máy này chưa có tài khoản dịch vụ của {provider}. Chạy `sohoa remote set-credentials --provider {provider} --account ID` (mật khẩu được lưu vào kho khóa của hệ thống) hoặc đặt SOHOA_REMOTE_ACCOUNT và SOHOA_REMOTE_SECRET.</translation>
     </message>
+    <message>
+        <source>Data services are not set up: {detail}</source>
+        <translation>Chưa thiết lập dịch vụ dữ liệu: {detail}</translation>
+    </message>
+    <message>
+        <source>Unknown data service {service}. Known: {known}.</source>
+        <translation>Không có dịch vụ dữ liệu {service}. Các dịch vụ có: {known}.</translation>
+    </message>
+    <message>
+        <source>No address for the data service {service}: the administrator sets it in data_services.json, or pass --data-url.</source>
+        <translation>Chưa có địa chỉ của dịch vụ dữ liệu {service}: quản trị viên khai báo trong data_services.json, hoặc dùng --data-url.</translation>
+    </message>
+    <message>
+        <source>The data service {service} is asked with {fields}; missing: {missing}.</source>
+        <translation>Dịch vụ dữ liệu {service} cần {fields}; còn thiếu: {missing}.</translation>
+    </message>
 </context>
 <context>
     <name>doctor</name>
@@ -1722,6 +1778,53 @@ Chạy &apos;sohoa --help&apos; để xem mọi lệnh, hoặc mở màn hình (
     <message>
         <source>{name} is already signed or sent: its pages cannot be changed any more.</source>
         <translation>{name} đã được ký hoặc đã gửi: không thể sửa các trang nữa.</translation>
+    </message>
+</context>
+<context>
+    <name>records</name>
+    <message>
+        <source>The two records are not about the same subject ({first}: {a}; {second}: {b}).</source>
+        <translation>Hai phiếu không cùng một đối tượng ({first}: {a}; {second}: {b}).</translation>
+    </message>
+    <message>
+        <source>Data record error: {detail}</source>
+        <translation>Lỗi phiếu kết quả khai thác dữ liệu: {detail}</translation>
+    </message>
+    <message>
+        <source>The data service {service} cannot be reached ({detail}). No record was made; try again when the network is back.</source>
+        <translation>Không kết nối được dịch vụ dữ liệu {service} ({detail}). Chưa tạo phiếu nào; hãy thử lại khi có mạng.</translation>
+    </message>
+    <message>
+        <source>The data service {service} did not answer within {seconds} seconds. No record was made.</source>
+        <translation>Dịch vụ dữ liệu {service} không trả lời trong {seconds} giây. Chưa tạo phiếu nào.</translation>
+    </message>
+    <message>
+        <source>The data service {service} refused the request (HTTP {status}): {detail}. No record was made.</source>
+        <translation>Dịch vụ dữ liệu {service} từ chối yêu cầu (HTTP {status}): {detail}. Chưa tạo phiếu nào.</translation>
+    </message>
+    <message>
+        <source>The data service address {url} is not https. Only a service on this computer may be reached without encryption.</source>
+        <translation>Địa chỉ dịch vụ dữ liệu {url} không dùng https. Chỉ dịch vụ trên chính máy này mới được kết nối không mã hóa.</translation>
+    </message>
+    <message>
+        <source>The answer of {service} is larger than {limit} KB, more than a data record may hold. No record was made.</source>
+        <translation>Dữ liệu trả về của {service} lớn hơn {limit} KB, vượt quá mức một phiếu được chứa. Chưa tạo phiếu nào.</translation>
+    </message>
+    <message>
+        <source>The answer of {service} is not UTF-8 text. No record was made.</source>
+        <translation>Dữ liệu trả về của {service} không phải văn bản UTF-8. Chưa tạo phiếu nào.</translation>
+    </message>
+    <message>
+        <source>The data service {service} sent a web page instead of data (an error page or a login page). No record was made.</source>
+        <translation>Dịch vụ dữ liệu {service} trả về một trang web thay vì dữ liệu (trang báo lỗi hoặc trang đăng nhập). Chưa tạo phiếu nào.</translation>
+    </message>
+    <message>
+        <source>The answer of {service} is not well-formed {kind} ({detail}). No record was made.</source>
+        <translation>Dữ liệu trả về của {service} không phải {kind} hợp lệ ({detail}). Chưa tạo phiếu nào.</translation>
+    </message>
+    <message>
+        <source>{name} is not a SoHoa data record (no embedded answer: {detail}).</source>
+        <translation>{name} không phải phiếu kết quả khai thác dữ liệu của SoHoa (không có dữ liệu gốc đính kèm: {detail}).</translation>
     </message>
 </context>
 <context>
