@@ -238,3 +238,19 @@ def test_wrong_pin_keeps_the_unsigned_record_for_a_later_signature(
     monkeypatch.setenv("OFFICIAL_PIN", official_token.pin)
     signed = run_json("dossier", "sign", "HS-DL-1", "--role", "record", "--level", "B-LTA", *counter)
     assert len(signed["signed"]) == 1 and signed["signed"][0]["verify"]["ok"]
+
+
+def test_a_record_signed_remotely_by_the_official(counter, service, tmp_path, test_pki, official_token):
+    from tests import remote
+
+    proc, url = remote.ref_service(test_pki, "smartca")
+    try:
+        out = tmp_path / "phieu.pdf"
+        flags = ["--remote", "vnpt-smartca", "--service-url", url, "--user-id", official_token.citizen_id]
+        flags += ["--tsa", test_pki.tsa_url, "--trust", str(test_pki.root_pem)]
+        result = json.loads(_fetch(service, flags, "-o", str(out), env=remote.SP_ENV).stdout)
+        assert result["queued"]
+        checked = run_json("record", "verify", str(out), "--trust", str(test_pki.root_pem))
+        assert checked["ok"] and checked["verify"]["signatures"][0]["signer"] == official_token.holder
+    finally:
+        proc.stop()
