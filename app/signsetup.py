@@ -71,15 +71,21 @@ def known_modules(settings: Settings) -> list:
     return discover_modules(module_catalog(), settings.pkcs11_modules)
 
 
+RECORD_REASON = "Phiếu kết quả khai thác dữ liệu"
+
+
 def sign_options(settings: Settings, *, role: str = "citizen", **overrides) -> SignOptions:
-    """Signing options from the settings; `overrides` (level, tsa_url, stamp, ...) win when not None."""
+    """Signing options from the settings; `overrides` (level, tsa_url, stamp, ...) win when not None.
+    A data record (role `record`) is signed for the long run: B-LTA unless a level is given."""
     values = {
-        "level": settings.sign_level,
+        "level": "B-LTA" if role == "record" else settings.sign_level,
         "tsa_url": settings.tsa_url or None,
         "stamp": settings.stamp,
         "location": settings.sign_location,
         "agency": settings.agency,
         "role": role,
     }
+    if role == "record":
+        values.update(reason=RECORD_REASON, field_prefix="SoHoaRecord")
     values.update({k: v for k, v in overrides.items() if v is not None})
     return SignOptions(**values)

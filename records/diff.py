@@ -11,7 +11,7 @@ from records.answer import flatten
 @dataclass(frozen=True)
 class Change:
     path: str
-    kind: str  # "added", "removed" or "changed"
+    kind: str  # "added", "removed" or "changed" ("" in a side-by-side row that did not change)
     old: str | None
     new: str | None
 
@@ -19,20 +19,25 @@ class Change:
         return {"path": self.path, "kind": self.kind, "old": self.old, "new": self.new}
 
 
-def diff(old: Any, new: Any) -> list[Change]:
-    """Leaf by leaf (nested fields and list items by position), in the newer answer's order, then
-    what only the older one had. An element that comes once in one answer and repeated in the other
-    (XML says no more) is compared as a list of one."""
+def side_by_side(old: Any, new: Any) -> list[Change]:
+    """Every leaf of both answers, in the newer answer's order, then what only the older one had;
+    `kind` is "" where nothing changed. An element that comes once in one answer and repeated in
+    the other (XML says no more) is compared as a list of one."""
     old, new = _align(old, new)
     before, after = dict(flatten(old)), dict(flatten(new))
-    changes = []
+    rows = []
     for path, value in after.items():
         if path not in before:
-            changes.append(Change(path, "added", None, value))
-        elif before[path] != value:
-            changes.append(Change(path, "changed", before[path], value))
-    changes.extend(Change(p, "removed", v, None) for p, v in before.items() if p not in after)
-    return changes
+            rows.append(Change(path, "added", None, value))
+        else:
+            rows.append(Change(path, "changed" if before[path] != value else "", before[path], value))
+    rows.extend(Change(p, "removed", v, None) for p, v in before.items() if p not in after)
+    return rows
+
+
+def diff(old: Any, new: Any) -> list[Change]:
+    """What was added, removed or changed, leaf by leaf (nested fields and list items by position)."""
+    return [c for c in side_by_side(old, new) if c.kind]
 
 
 def _align(a: Any, b: Any) -> tuple[Any, Any]:

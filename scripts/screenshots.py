@@ -227,6 +227,54 @@ def main() -> int:
     camera.grab().save(str(OUT / "camera-card.png"))
     camera.close()
 
+    # a data record: the answer as the lookup shows it, the printed record, two records compared
+    import json as _json
+
+    import pypdfium2 as pdfium
+
+    from app.dataservices import catalog
+    from app.gui.record_dialog import CompareDialog, LookupDialog
+    from app.pipeline.records import compare_records
+    from records import RequestFacts, devdata, flatten, parse_answer, render_record
+    from records.answer import label_for
+
+    services = catalog()
+    entry = services["population"]
+    person = devdata.PEOPLE["001203012345"][0]
+    made = []
+    for n, (data, when) in enumerate(
+        ((person, "2026-06-15T09:12:40+07:00"), (devdata._next_person(person), "2026-12-03T10:05:12+07:00"))
+    ):
+        raw = _json.dumps({"MaKetQua": "0", "DuLieu": data}, ensure_ascii=False, indent=2).encode()
+        answer = parse_answer(raw, "population", "application/json")
+        facts = RequestFacts(
+            "population", entry["name"], "https://ndxp.hochiminhcity.gov.vn/dancu/v1/congdan",
+            {"SoDinhDanh": "001203012345"}, when, official="nguyenvana", dossier="000.00.17.H29-261128-0012",
+            procedure_code="1.004227", agency_code="000.00.17.H29", request_id=f"NDXP-7f3a9c21e4b{n}",
+        )  # fmt: skip
+        made.append(render_record(answer, facts, scratch / f"record-{n}.pdf", labels=entry["labels"],
+                                  subject_label="Công dân: 001203012345"))  # fmt: skip
+    lookup = LookupDialog(services, "001203012345", win)
+    rows = [[label_for(p, entry["labels"]), v, p] for p, v in flatten(answer.data)]
+    lookup.show_answer(object(), rows)
+    lookup.show()
+    app.processEvents()
+    lookup.grab().save(str(OUT / "record-lookup.png"))
+    lookup.close()
+    doc = pdfium.PdfDocument(str(made[1].path))
+    doc[0].render(scale=1.2).to_pil().save(str(OUT / "record.png"))
+    doc.close()
+    result = compare_records(made[0].path, made[1].path)
+    compare = CompareDialog(
+        f"{result.newer[1].service_name}: {result.subject}, {len(result.changes)} thay đổi",
+        "15/06/2026 09:12:40", "03/12/2026 10:05:12",
+        [(label, c.old, c.new, c.kind) for c, label in result.rows], win,
+    )  # fmt: skip
+    compare.show()
+    app.processEvents()
+    compare.grab().save(str(OUT / "record-compare.png"))
+    compare.close()
+
     outbox = win.delivery.show_outbox()
     app.processEvents()
     outbox.grab().save(str(OUT / "outbox.png"))

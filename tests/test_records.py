@@ -101,6 +101,8 @@ def test_population_record_fetched_signed_and_queued_with_the_answer_byte_for_by
     shown = run_json("dossier", "show", "HS-DL-1")
     (part,) = shown["components"]
     assert part["status"] == "queued" and part["name"].startswith("Phiếu kết quả khai thác dữ liệu")
+    assert part["kind"] == "record" and part["record"]["sha256"] == result["answer_sha256"]
+    assert part["record"]["subject"] == CITIZEN and "record_pdf" in part["artifacts"]
 
 
 def test_every_lookup_is_in_the_audit_trail_and_nothing_of_the_answer_in_the_log(

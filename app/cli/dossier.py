@@ -99,6 +99,8 @@ def _dossier_dict(ws: Workspace, code: str, *, strict: bool = True) -> dict:
         arts = {"ocr_pdf": made, "signed_pdf": ws.latest_artifact(c.id, ArtifactKind.SIGNED_PDF)}
         if made is not None and made.kind == ArtifactKind.SHEET_PDF:
             arts["sheet_pdf"] = made
+        if made is not None and made.kind == ArtifactKind.RECORD_PDF:  # a data record: what it holds
+            arts["record_pdf"] = made
         comps.append(
             {
                 "name": c.name,
@@ -110,6 +112,7 @@ def _dossier_dict(ws: Workspace, code: str, *, strict: bool = True) -> dict:
                     for f in flagged_pages(ws, c)
                 ],
                 **({"drawing": c.meta_dict} if c.kind == "drawing" and c.meta_dict else {}),
+                **({"record": made.meta_dict} if c.kind == "record" and made is not None else {}),
                 "artifacts": {
                     k: {"sha256": a.blob, "size": a.size, "path": str(ws.blobs.path(a.blob))}
                     for k, a in arts.items()

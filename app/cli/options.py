@@ -143,7 +143,7 @@ def sign_options_from(args: argparse.Namespace, settings: Settings):
             role=args.role,
             level=args.level,
             tsa_url=args.tsa,
-            reason=args.reason,
+            reason=args.reason or None,
             stamp=args.stamp,
             location=args.location,
             copy_kind=args.copy_kind,

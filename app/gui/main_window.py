@@ -35,6 +35,7 @@ from app.gui.drawings import DrawingController
 from app.gui.jobs import JobPanel
 from app.gui.models import ComponentModel, DossierModel
 from app.gui.pages import PagesController
+from app.gui.records import RecordsController
 from app.gui.recovery import RecoveryController
 from app.gui.runner import Job, JobRunner
 from app.gui.signing import SigningController
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.drawings = DrawingController(self)
         self.pages = PagesController(self)
         self.signing = SigningController(self)
+        self.records = RecordsController(self)
         self.delivery = DeliveryController(self)
         self.recovery = RecoveryController(self)
         self.support = SupportController(self)
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
             ("review", self.tr("Check pages"), QKeySequence("Ctrl+E"), self.pages.review_pages),
             ("sign", self.tr("Sign"), QKeySequence("Ctrl+K"), self.signing.sign),
             ("sign_remote", self.tr("Sign remotely"), QKeySequence("Ctrl+Alt+K"), self.signing.sign_remote),
+            ("lookup", self.tr("Look up data"), QKeySequence("Ctrl+L"), self.records.look_up),
+            ("records", self.tr("Data records"), QKeySequence("Ctrl+Shift+L"), self.records.show_records),
             ("upload", self.tr("Upload all"), QKeySequence("Ctrl+U"), self.delivery.upload),
             ("outbox", self.tr("Outbox"), QKeySequence("Ctrl+Shift+O"), self.delivery.show_outbox),
             ("settings", self.tr("Settings"), QKeySequence("Ctrl+,"), self.support.edit_settings),

@@ -121,7 +121,9 @@ class ComponentModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         c, n = self.rows[index.row()]
-        kind = self.tr("Drawing") if c.kind == "drawing" else self.tr("Document")
+        kind = {"drawing": self.tr("Drawing"), "record": self.tr("Data record")}.get(
+            c.kind, self.tr("Document")
+        )
         pages = str(n)
         if self.to_check.get(c.id):
             pages += " " + self.tr("({n} to check)").replace("{n}", str(self.to_check[c.id]))

@@ -54,6 +54,7 @@ class RemoteSignDialog(QDialog):
         self.role = QComboBox()
         self.role.addItem(self.tr("Citizen signs the documents"), "citizen")
         self.role.addItem(self.tr("Official certifies the electronic copy (SAO Y)"), "official")
+        self.role.addItem(self.tr("Official signs the data records"), "record")
         self.provider = QComboBox()
         for key, name in providers:
             self.provider.addItem(name, key)

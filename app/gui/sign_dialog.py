@@ -94,6 +94,7 @@ class SignDialog(QDialog):
         self.role = QComboBox()
         self.role.addItem(self.tr("Citizen signs the documents"), "citizen")
         self.role.addItem(self.tr("Official certifies the electronic copy (SAO Y)"), "official")
+        self.role.addItem(self.tr("Official signs the data records"), "record")
         self.certs = QListWidget()
         self.certs.setMinimumHeight(140)
         self.status = QLabel(self.tr("Looking for tokens..."))
@@ -192,7 +193,13 @@ class SignDialog(QDialog):
             "  - " + self.tr("{name} ({pages} pages)").replace("{name}", n).replace("{pages}", str(p))
             for n, p in self.documents
         )
-        if self.role.currentData() == "official":
+        if self.role.currentData() == "record":
+            text = self.tr(
+                "{holder} ({ids}) signs, for {agency}, these records of what a data service answered, "
+                "as the official who asked for the data:\n{docs}\n\nEach record gets a signature and "
+                "a timestamp for the long run; any later change to a record will show."
+            )
+        elif self.role.currentData() == "official":
             text = self.tr(
                 "{holder} ({ids}) certifies, for {agency}, that these electronic copies match the "
                 "originals presented (SAO Y):\n{docs}\n\nEach file gets the certification at the top "

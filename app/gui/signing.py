@@ -22,8 +22,9 @@ class _Relay(QObject):
 
 
 class SigningController(Controller):
-    def sign(self) -> Job | None:
-        """Choose the certificate, show the signer what they sign, take the PIN, sign as a job."""
+    def sign(self, role: str | None = None) -> Job | None:
+        """Choose the certificate, show the signer what they sign, take the PIN, sign as a job
+        (`role` chosen beforehand: data records once one is saved)."""
         from app.gui.sign_dialog import SignDialog
 
         due = self._due_documents()
@@ -31,6 +32,8 @@ class SigningController(Controller):
             return None
         code, documents = due
         dlg = SignDialog(documents, self.host, agency=self.host.settings.agency)
+        if role is not None:
+            dlg.role.setCurrentIndex(max(0, dlg.role.findData(role)))
         dlg.find_requested.connect(lambda: self.find_tokens(dlg))
         self.sign_dialog = dlg
         self.find_tokens(dlg)
@@ -115,7 +118,11 @@ class SigningController(Controller):
         if code is None:
             return None
         documents = []
-        for comp in pipeline.due_for(self.host.ws, code, "sign", role="official"):
+        ws = self.host.ws
+        for comp in [
+            *pipeline.due_for(ws, code, "sign", role="official"),
+            *pipeline.due_for(ws, code, "sign", role="record"),
+        ]:
             art = self.host.ws.made_pdf(comp.id)
             pages = art.meta_dict.get("pages", 0) if art is not None else 0
             documents.append((comp.name, pages or len(self.host.ws.pages(comp.id))))

@@ -20,7 +20,6 @@ from records import (
     Answer,
     Change,
     RequestFacts,
-    diff,
     fetch,
     flatten,
     parse_answer,
@@ -28,11 +27,11 @@ from records import (
     render_record,
 )
 from records.answer import MAX_BYTES, label_for, value_at
+from records.diff import side_by_side
 from records.errors import RecordError
 from records.fetch import now_vietnam
 
 COMPONENT = "Phiếu kết quả khai thác dữ liệu"
-REASON = "Phiếu kết quả khai thác dữ liệu"
 
 
 class NotSameSubject(UserError):
@@ -175,9 +174,7 @@ def make_record(
 
 def record_options(settings: Settings, **overrides):
     """A record is signed for the long run: B-LTA unless asked otherwise, with the signer's stamp."""
-    values = {"level": "B-LTA", "reason": REASON, "field_prefix": "SoHoaRecord"}
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return sign_options(settings, role="record", **values)
+    return sign_options(settings, role="record", **overrides)
 
 
 def records_of(ws: Workspace, code: str) -> list[tuple[Component, Artifact | None, Artifact | None]]:
@@ -261,7 +258,11 @@ class RecordDiff:
     subject: str
     older: tuple[Path, RequestFacts, str]  # file, request, sha256
     newer: tuple[Path, RequestFacts, str]
-    changes: list[tuple[Change, str]]  # with the field's label
+    rows: list[tuple[Change, str]]  # every field of both, with its label; kind "" when unchanged
+
+    @property
+    def changes(self) -> list[tuple[Change, str]]:
+        return [(c, label) for c, label in self.rows if c.kind]
 
     def as_dict(self) -> dict:
         def side(s):
@@ -304,11 +305,11 @@ def compare_records(a: Path, b: Path, workspace_root: Path | None = None) -> Rec
     sides.sort(key=lambda s: s[1].facts.requested_at)
     (pa, old), (pb, new) = sides
     labels = entry.get("labels", {})
-    changes = [(c, label_for(c.path, labels)) for c in diff(old.answer.data, new.answer.data)]
+    rows = [(c, label_for(c.path, labels)) for c in side_by_side(old.answer.data, new.answer.data)]
     return RecordDiff(
         first.facts.service,
         subj_a,
         (pa, old.facts, old.raw_sha256),
         (pb, new.facts, new.raw_sha256),
-        changes,
+        rows,
     )

@@ -80,6 +80,33 @@
     </message>
 </context>
 <context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Compare data records</source>
+        <translation>So sánh phiếu kết quả khai thác dữ liệu</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Trường dữ liệu</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Thay đổi</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>thêm mới</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>bị xóa</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>thay đổi</translation>
+    </message>
+</context>
+<context>
     <name>ComponentDialog</name>
     <message>
         <source>Import pages</source>
@@ -107,6 +134,10 @@
     <message>
         <source>Drawing</source>
         <translation>Bản vẽ</translation>
+    </message>
+    <message>
+        <source>Data record</source>
+        <translation>Phiếu khai thác dữ liệu</translation>
     </message>
     <message>
         <source>Document</source>
@@ -332,6 +363,37 @@
     </message>
 </context>
 <context>
+    <name>LookupDialog</name>
+    <message>
+        <source>Look up data</source>
+        <translation>Tra cứu dữ liệu</translation>
+    </message>
+    <message>
+        <source>Look up</source>
+        <translation>Tra cứu</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Trường dữ liệu</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Giá trị</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Khóa</translation>
+    </message>
+    <message>
+        <source>Data service</source>
+        <translation>Dịch vụ dữ liệu</translation>
+    </message>
+    <message>
+        <source>Save signed record</source>
+        <translation>Lưu phiếu có ký số</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>SoHoa - Dossier digitization</source>
@@ -392,6 +454,14 @@
     <message>
         <source>Sign remotely</source>
         <translation>Ký số từ xa</translation>
+    </message>
+    <message>
+        <source>Look up data</source>
+        <translation>Tra cứu dữ liệu</translation>
+    </message>
+    <message>
+        <source>Data records</source>
+        <translation>Phiếu khai thác dữ liệu</translation>
     </message>
     <message>
         <source>Upload all</source>
@@ -640,6 +710,60 @@
     </message>
 </context>
 <context>
+    <name>RecordsController</name>
+    <message>
+        <source>Asking the data service...</source>
+        <translation>Đang hỏi dịch vụ dữ liệu...</translation>
+    </message>
+    <message>
+        <source>Looking up data</source>
+        <translation>Đang tra cứu dữ liệu</translation>
+    </message>
+    <message>
+        <source>Saving the data record</source>
+        <translation>Đang lưu phiếu kết quả khai thác dữ liệu</translation>
+    </message>
+    <message>
+        <source>Comparing data records</source>
+        <translation>Đang so sánh phiếu</translation>
+    </message>
+    <message>
+        <source>{service}: {subject}, {n} changes</source>
+        <translation>{service}: {subject}, {n} thay đổi</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsDialog</name>
+    <message>
+        <source>Data records of the dossier</source>
+        <translation>Phiếu kết quả khai thác dữ liệu của hồ sơ</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Data service</source>
+        <translation>Dịch vụ dữ liệu</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Đối tượng</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Select two records of one subject to compare them.</source>
+        <translation>Chọn hai phiếu của cùng một đối tượng để so sánh.</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>So sánh</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryController</name>
     <message>
         <source>Resume</source>
@@ -691,6 +815,10 @@
     <message>
         <source>Official certifies the electronic copy (SAO Y)</source>
         <translation>Cán bộ chứng thực bản sao điện tử (SAO Y)</translation>
+    </message>
+    <message>
+        <source>Official signs the data records</source>
+        <translation>Cán bộ ký phiếu kết quả khai thác dữ liệu</translation>
     </message>
     <message>
         <source>CCCD number or account</source>
@@ -1022,6 +1150,10 @@ Hãy xác nhận yêu cầu trên điện thoại.</translation>
         <translation>Cán bộ chứng thực bản sao điện tử (SAO Y)</translation>
     </message>
     <message>
+        <source>Official signs the data records</source>
+        <translation>Cán bộ ký phiếu kết quả khai thác dữ liệu</translation>
+    </message>
+    <message>
         <source>Looking for tokens...</source>
         <translation>Đang tìm thiết bị ký số...</translation>
     </message>
@@ -1064,6 +1196,16 @@ Hãy xác nhận yêu cầu trên điện thoại.</translation>
     <message>
         <source>{name} ({pages} pages)</source>
         <translation>{name} ({pages} trang)</translation>
+    </message>
+    <message>
+        <source>{holder} ({ids}) signs, for {agency}, these records of what a data service answered, as the official who asked for the data:
+{docs}
+
+Each record gets a signature and a timestamp for the long run; any later change to a record will show.</source>
+        <translation>{holder} ({ids}) ký, thay mặt {agency}, các phiếu ghi nhận dữ liệu do dịch vụ dữ liệu trả về, với tư cách cán bộ đã khai thác dữ liệu:
+{docs}
+
+Mỗi phiếu được ký số và gắn dấu thời gian để lưu trữ lâu dài; mọi thay đổi sau này trên phiếu đều sẽ bị phát hiện.</translation>
     </message>
     <message>
         <source>{holder} ({ids}) certifies, for {agency}, that these electronic copies match the originals presented (SAO Y):
