@@ -256,3 +256,37 @@ def test_a_record_signed_remotely_by_the_official(counter, service, tmp_path, te
         assert checked["ok"] and checked["verify"]["signatures"][0]["signer"] == official_token.holder
     finally:
         proc.stop()
+
+
+def test_a_record_follows_the_retention_setting_once_delivered(counter, service, sohoa_home, tmp_path):
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    from app.workspace import ArtifactKind, Workspace
+
+    _fetch(service, counter)
+    sent = run_json("upload", "--folder", str(tmp_path / "delivered"))
+    assert sent["ok"]
+    with Workspace(sohoa_home) as ws:
+        (part,) = ws.components("HS-DL-1")
+        blobs = [
+            ws.latest_artifact(part.id, k).blob for k in (ArtifactKind.RECORD_PDF, ArtifactKind.SIGNED_PDF)
+        ]
+        outbox = ws.outbox_path
+    long_ago = (datetime.now(UTC) - timedelta(days=31)).isoformat()
+    with sqlite3.connect(outbox) as db:
+        db.execute("UPDATE items SET confirmed_at = ?", [long_ago])
+    run_json("outbox", "purge")
+    with Workspace(sohoa_home) as ws:
+        assert ws.components("HS-DL-1")[0].status == "purged"
+        assert not any(ws.blobs.exists(b) for b in blobs)
+        assert [e for e in ws.events(50) if e["action"] == "data.lookup"]  # the trail stays
+
+
+def test_a_data_service_is_reached_over_https_only(counter):
+    proc = run_sohoa(
+        "record", "fetch", "--service", "population", "--dossier", "HS-DL-1", "--data-url",
+        "http://10.0.0.5/dancu/v1/congdan", *counter, check=False, env=EN,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "is not https" in proc.stderr
+    assert run_json("dossier", "show", "HS-DL-1")["components"] == []
