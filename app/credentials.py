@@ -13,6 +13,7 @@ from app.config import Settings
 from common.errors import QT_TRANSLATE_NOOP, UserError
 
 SERVICE = "sohoa-portal"
+PORTAL_ENV = "SOHOA_PORTAL_CLIENT_ID and SOHOA_PORTAL_CLIENT_SECRET"
 
 
 class CredentialsError(UserError):
@@ -28,8 +29,7 @@ class CredentialsError(UserError):
 class KeyringUnavailable(CredentialsError):
     template = QT_TRANSLATE_NOOP(
         "credentials",
-        "The system keyring cannot be used ({detail}). Use SOHOA_PORTAL_CLIENT_ID and "
-        "SOHOA_PORTAL_CLIENT_SECRET for this run.",
+        "The system keyring cannot be used ({detail}). Use {env} for this run.",
     )
 
 
@@ -47,21 +47,21 @@ def portal_credentials(settings: Settings) -> tuple[str, str]:
     return client_id, secret
 
 
-def store_secret(client_id: str, secret: str, *, service: str = SERVICE) -> None:
+def store_secret(client_id: str, secret: str, *, service: str = SERVICE, env: str = PORTAL_ENV) -> None:
     try:
         import keyring
         from keyring.errors import KeyringError
 
         keyring.set_password(service, client_id, secret)
     except (ImportError, KeyringError, RuntimeError) as exc:
-        raise KeyringUnavailable(detail=type(exc).__name__) from None
+        raise KeyringUnavailable(detail=type(exc).__name__, env=env) from None
 
 
-def _keyring_get(client_id: str, service: str = SERVICE) -> str | None:
+def _keyring_get(client_id: str, service: str = SERVICE, env: str = PORTAL_ENV) -> str | None:
     try:
         import keyring
         from keyring.errors import KeyringError
 
         return keyring.get_password(service, client_id)
     except (ImportError, KeyringError, RuntimeError) as exc:
-        raise KeyringUnavailable(detail=type(exc).__name__) from None
+        raise KeyringUnavailable(detail=type(exc).__name__, env=env) from None

@@ -16,6 +16,7 @@ from app.paths import resources_dir
 from common.errors import QT_TRANSLATE_NOOP, UserError
 
 KEYRING_SERVICE = "sohoa-data-services"
+ENV = "SOHOA_DATA_API_KEY"
 FILE = "data_services.json"
 
 
@@ -98,11 +99,11 @@ def query_for(entry: dict, given: dict[str, str], applicant_id: str = "") -> dic
 
 
 def api_headers(entry: dict) -> dict[str, str]:
-    key = os.environ.get("SOHOA_DATA_API_KEY") or _keyring_get(entry["key"], KEYRING_SERVICE)
+    key = os.environ.get("SOHOA_DATA_API_KEY") or _keyring_get(entry["key"], KEYRING_SERVICE, ENV)
     header = entry.get("key_header", "X-Api-Key")
     return {header: key} if key else {}
 
 
 def store_api_key(service: str, key: str, workspace_root: Path | None = None) -> None:
     service_entry(service, workspace_root)
-    store_secret(service, key, service=KEYRING_SERVICE)
+    store_secret(service, key, service=KEYRING_SERVICE, env=ENV)

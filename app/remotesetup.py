@@ -19,6 +19,7 @@ from app.paths import resources_dir
 from common.errors import QT_TRANSLATE_NOOP, UserError
 
 KEYRING_SERVICE = "sohoa-remote-signing"
+ENV = "SOHOA_REMOTE_ACCOUNT and SOHOA_REMOTE_SECRET"
 
 
 class RemoteSetupError(UserError):
@@ -66,7 +67,7 @@ def service_credentials(settings: Settings, provider: str, *, required: bool) ->
     if env_account and env_secret:
         return env_account, env_secret
     account = env_account or settings.remote_account
-    secret = _keyring_get(f"{provider}:{account}", KEYRING_SERVICE) if account else None
+    secret = _keyring_get(f"{provider}:{account}", KEYRING_SERVICE, ENV) if account else None
     if account and secret:
         return account, secret
     if required:
@@ -76,7 +77,7 @@ def service_credentials(settings: Settings, provider: str, *, required: bool) ->
 
 def store_service_secret(provider: str, account: str, secret: str) -> None:
     provider_entry(provider)
-    store_secret(f"{provider}:{account}", secret, service=KEYRING_SERVICE)
+    store_secret(f"{provider}:{account}", secret, service=KEYRING_SERVICE, env=ENV)
 
 
 def remote_service(settings: Settings, provider: str | None = None, url: str | None = None):

@@ -290,3 +290,17 @@ def test_a_data_service_is_reached_over_https_only(counter):
     )  # fmt: skip
     assert proc.returncode == 2 and "is not https" in proc.stderr
     assert run_json("dossier", "show", "HS-DL-1")["components"] == []
+
+
+def test_without_the_api_key_the_service_refuses_and_the_key_is_never_echoed(counter, service, monkeypatch):
+    monkeypatch.delenv("SOHOA_DATA_API_KEY")
+    env = {**EN, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}  # a keyring without the key
+    proc = _fetch(service, counter, check=False, env=env)
+    assert proc.returncode == 9 and "HTTP 401" in proc.stderr and "API key missing" in proc.stderr
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"  # no keyring at all
+    proc = _fetch(service, counter, check=False, env=env)
+    assert proc.returncode == 6 and "Use SOHOA_DATA_API_KEY for this run" in proc.stderr
+    args = ["record", "set-credentials", "--service", "population", "--secret-stdin"]
+    proc = run_sohoa(*args, stdin=API_KEY + "\n", env=env, check=False)
+    assert proc.returncode == 6 and "keyring cannot be used" in proc.stderr
+    assert API_KEY not in proc.stdout + proc.stderr

@@ -1769,8 +1769,8 @@ Chữ ký số có giá trị pháp lý như chữ ký tay: xác nhận Ông/Bà
         <translation>Máy trạm này chưa có thông tin đăng nhập cổng dịch vụ công. Hãy chạy `sohoa portal set-credentials --client-id ID` (khóa bí mật được lưu trong kho khóa của hệ thống) hoặc đặt SOHOA_PORTAL_CLIENT_ID và SOHOA_PORTAL_CLIENT_SECRET.</translation>
     </message>
     <message>
-        <source>The system keyring cannot be used ({detail}). Use SOHOA_PORTAL_CLIENT_ID and SOHOA_PORTAL_CLIENT_SECRET for this run.</source>
-        <translation>Không dùng được kho khóa của hệ thống ({detail}). Hãy dùng SOHOA_PORTAL_CLIENT_ID và SOHOA_PORTAL_CLIENT_SECRET cho lần chạy này.</translation>
+        <source>The system keyring cannot be used ({detail}). Use {env} for this run.</source>
+        <translation>Không dùng được kho khóa của hệ thống ({detail}). Hãy dùng {env} cho lần chạy này.</translation>
     </message>
     <message>
         <source>Remote signing is not set up: {detail}</source>
