@@ -77,3 +77,31 @@ def test_record_round_trip_keeps_the_bytes_and_finds_the_printed_hash(tmp_path):
     back = read_record(made.path)
     assert back.answer.raw == raw and back.hash_ok and back.facts == facts
     assert made.size_bytes < 100_000
+
+
+def test_the_pdfa_check_covers_associated_files(tmp_path):
+    import pikepdf
+
+    from common.pdfa import check_pdfa
+
+    raw = b'{"SoDinhDanh": "001203012345"}'
+    facts = RequestFacts("population", "Dân cư", "", {}, "2026-12-03T10:00:00+07:00", source="saved")
+    made = render_record(
+        parse_answer(raw, "population"), facts, tmp_path / "r.pdf", font_cache=tmp_path / "f"
+    )
+    assert check_pdfa(made.path) == []
+    broken = tmp_path / "broken.pdf"
+    with pikepdf.open(made.path) as pdf:
+        del pdf.attachments["answer.json"].obj.AFRelationship
+        del pdf.attachments["request.json"].obj.EF.F.Subtype
+        del pdf.Root.AF[1]
+        pdf.save(broken)
+    problems = check_pdfa(broken)
+    assert "embedded file answer.json: no valid /AFRelationship" in problems
+    assert "embedded file request.json: no MIME type (/Subtype)" in problems
+    assert "embedded file request.json: not referenced from an /AF array" in problems
+    with pikepdf.open(made.path) as pdf:
+        with pdf.open_metadata() as meta:
+            meta["pdfaid:part"] = "2"
+        pdf.save(tmp_path / "as-2.pdf")
+    assert "embedded files (PDF/A-3 only, as associated files)" in check_pdfa(tmp_path / "as-2.pdf")
