@@ -106,14 +106,14 @@ MAX_PATCHES = 36
 SEARCH_IN = 0.07  # how far the coarse fit may be off (inches)
 
 
-def _structure(small: np.ndarray, win: int) -> np.ndarray:
+def _structure(small: np.ndarray, win: int | tuple[int, int]) -> np.ndarray:
     """Per pixel of a working-resolution tile, how well a window there pins a shift in both
     directions: the smaller eigenvalue of the gradient structure tensor (lines along one direction
     only, or blank paper, score near zero)."""
     f = small.astype(np.float32)
     gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
-    k = (win, win)
+    k = win if isinstance(win, tuple) else (win, win)
     xx = cv2.boxFilter(gx * gx, -1, k)
     yy = cv2.boxFilter(gy * gy, -1, k)
     xy = cv2.boxFilter(gx * gy, -1, k)
@@ -136,60 +136,69 @@ def _subpixel(r: np.ndarray, y: int, x: int) -> tuple[float, float]:
     return float(np.clip(dx, -1, 1)), float(np.clip(dy, -1, 1))
 
 
-def patch_correspondences(ga, gb, small_b, coarse: np.ndarray, scale: float, dpi: float):
+def patch_correspondences(
+    ga, gb, small_b, coarse: np.ndarray, scale: float, dpi: float, *, along: str | None = None
+):
     """Refine a pair at full resolution: patches of tile b with structure in both directions,
     resampled into tile a's frame by the coarse fit, found in a by normalised cross-correlation
-    with a sub-pixel peak. Returns (pa, pb) of the patches that agree, or (None, None)."""
+    with a sub-pixel peak. Returns (pa, pb) of the patches that agree, or (None, None).
+
+    `along` ("x" or "y"): the seam's direction when known; patches are then three times longer
+    along it, so that a narrow overlap still holds patches with enough of the drawing in them."""
     full = coarse.copy()
     full[:, 2] /= scale
     ha, wa = ga.shape
     hb, wb = gb.shape
     p = max(24, int(PATCH_IN * dpi)) // 2 * 2
+    pw, ph = (3 * p, p) if along == "x" else (p, 3 * p) if along == "y" else (p, p)
     r = max(6, int(SEARCH_IN * dpi))
     # candidate centres: where b's content pins a shift, inside a with room for the search
     win = max(3, int(p * scale))
-    score = _structure(small_b, win)
-    step = max(2, int(p * scale * 0.75))
+    score = _structure(small_b, (max(3, int(pw * scale)), max(3, int(ph * scale))))
+    step = max(2, int(p * scale * (0.375 if along else 0.75)))  # denser where the overlap is narrow
     ys, xs = np.mgrid[win : small_b.shape[0] - win : step, win : small_b.shape[1] - win : step]
     cand_b = np.column_stack([xs.ravel(), ys.ravel()]).astype(np.float32) / scale
     if len(cand_b) == 0:
         return None, None
     strength = score[ys.ravel(), xs.ravel()]
     cand_a = cv2.transform(cand_b[None], full)[0]
-    margin = p / 2 + r + 2
     inside = (
-        (cand_a[:, 0] > margin)
-        & (cand_a[:, 0] < wa - margin)
-        & (cand_a[:, 1] > margin)
-        & (cand_a[:, 1] < ha - margin)
-        & (cand_b[:, 0] > p)
-        & (cand_b[:, 0] < wb - p)
-        & (cand_b[:, 1] > p)
-        & (cand_b[:, 1] < hb - p)
+        (cand_a[:, 0] > pw / 2 + r + 2)
+        & (cand_a[:, 0] < wa - pw / 2 - r - 2)
+        & (cand_a[:, 1] > ph / 2 + r + 2)
+        & (cand_a[:, 1] < ha - ph / 2 - r - 2)
+        & (cand_b[:, 0] > pw / 2 + 1)
+        & (cand_b[:, 0] < wb - pw / 2 - 1)
+        & (cand_b[:, 1] > ph / 2 + 1)
+        & (cand_b[:, 1] < hb - ph / 2 - 1)
     )
     floor = 0.02 * float(score.max()) if score.size else 0.0
     keep = inside & (strength > max(floor, 1.0))
     cand_b, cand_a, strength = cand_b[keep], cand_a[keep], strength[keep]
     if len(cand_b) < 3:
         return None, None
-    # strongest first, spread out: at most one patch per p x p cell
+    # strongest first, spread out: at most one patch per patch-sized cell
     order = np.argsort(strength)[::-1]
     chosen: list[int] = []
+    gap_x, gap_y = (pw / 2, ph) if along == "x" else (pw, ph / 2) if along == "y" else (pw, ph)
     for k in order:
-        if all(max(abs(cand_b[k][0] - cand_b[j][0]), abs(cand_b[k][1] - cand_b[j][1])) >= p for j in chosen):
+        if all(
+            abs(cand_b[k][0] - cand_b[j][0]) >= gap_x or abs(cand_b[k][1] - cand_b[j][1]) >= gap_y
+            for j in chosen
+        ):
             chosen.append(int(k))
         if len(chosen) >= MAX_PATCHES:
             break
     pa, pb = [], []
     for k in chosen:
         qa = cand_a[k]
-        ox, oy = float(qa[0]) - p / 2, float(qa[1]) - p / 2
+        ox, oy = float(qa[0]) - pw / 2, float(qa[1]) - ph / 2
         shift = full.copy()
         shift[:, 2] -= (ox, oy)
-        templ = cv2.warpAffine(gb, shift, (p, p), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        templ = cv2.warpAffine(gb, shift, (pw, ph), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         x0, y0 = round(ox) - r, round(oy) - r
-        area = ga[y0 : y0 + p + 2 * r, x0 : x0 + p + 2 * r]
-        if area.shape != (p + 2 * r, p + 2 * r) or float(templ.std()) < 4.0:
+        area = ga[y0 : y0 + ph + 2 * r, x0 : x0 + pw + 2 * r]
+        if area.shape != (ph + 2 * r, pw + 2 * r) or float(templ.std()) < 4.0:
             continue
         res = cv2.matchTemplate(area, templ, cv2.TM_CCOEFF_NORMED)
         _, peak, _, (bx, by) = cv2.minMaxLoc(res)
@@ -216,6 +225,65 @@ def patch_correspondences(ga, gb, small_b, coarse: np.ndarray, scale: float, dpi
         return None, None
     keep = inliers.ravel().astype(bool)
     return pa_[keep], pb_[keep]
+
+
+EDGE_MM = 9.0  # strips of tile b this wide along its edge: inside the narrowest overlap (10 mm)
+STRIP_MM = 30.0  # and this long along the seam, so that repeated symbols rarely look alike
+BAND_MM = 50.0  # searched for in this wide a band along a's edge (the widest overlap a plan makes)
+
+
+def edge_hypothesis(small_a: np.ndarray, small_b: np.ndarray, side: str, work_dpi: float):
+    """A coarse b -> a similarity (working resolution) for neighbours in the scan grid whose
+    overlap is too narrow for features: strips along b's edge facing a (`side`: "right" when b is
+    right of a, "below" when under it), each found by correlation in a's facing band, and the
+    shifts that agree taken. None when fewer than three agree along the seam."""
+    if side == "below":  # the same search turned a quarter: rows become columns
+        found = edge_hypothesis(small_a.T.copy(), small_b.T.copy(), "right", work_dpi)
+        if found is None:
+            return None
+        m = found.copy()
+        m[:, :2] = m[:, :2].T
+        m[:, 2] = m[::-1, 2]
+        return m
+    mm = work_dpi / 25.4
+    sw, sh = max(8, int(EDGE_MM * mm)), max(24, int(STRIP_MM * mm))
+    band = int(BAND_MM * mm)
+    _ha, wa = small_a.shape
+    hb, _wb = small_b.shape
+    x0 = max(0, wa - band)
+    area = small_a[:, x0:]
+    pts_a, pts_b, strip = [], [], []
+    for y in range(0, hb - sh, sh // 2):
+        templ = small_b[y : y + sh, 1 : 1 + sw]
+        if templ.shape != (sh, sw) or float(templ.std()) < 8.0:
+            continue
+        res = cv2.matchTemplate(area, templ, cv2.TM_CCOEFF_NORMED)
+        # every strong peak is a candidate: a strip of plain lines fits in several places, and
+        # only the candidates of all strips together, fitted as one seam, say which is right
+        best = float(res.max())
+        for _ in range(3):
+            _, peak, _, (bx, by) = cv2.minMaxLoc(res)
+            if peak < max(0.6, best - 0.1):
+                break
+            pts_a.append((x0 + bx + sw / 2, by + sh / 2))
+            pts_b.append((1 + sw / 2, y + sh / 2))
+            strip.append(y)
+            cv2.circle(res, (bx, by), max(3, sw // 2), -1.0, -1)
+    if len(set(strip)) < 3:
+        return None
+    pa_, pb_ = np.float32(pts_a), np.float32(pts_b)
+    m, inliers = cv2.estimateAffinePartial2D(
+        pb_, pa_, method=cv2.RANSAC, ransacReprojThreshold=2.0, maxIters=4000, confidence=0.999
+    )
+    if m is None:
+        return None
+    keep = inliers.ravel().astype(bool)
+    if len({y for y, k in zip(strip, keep, strict=True) if k}) < 3 or not spread_ok(pb_[keep], 2 * sh):
+        return None
+    scale = float(np.hypot(m[0, 0], m[1, 0]))
+    if not (0.97 < scale < 1.03) or abs(np.degrees(np.arctan2(m[1, 0], m[0, 0]))) > 5:
+        return None
+    return m
 
 
 def _working_copy(gray: np.ndarray, scale: float) -> np.ndarray:

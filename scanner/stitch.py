@@ -29,6 +29,7 @@ from scanner.match import (
     WORK_DPI,
     TileFeatures,
     best_hypothesis,
+    edge_hypothesis,
     gray,
     match,
     patch_correspondences,
@@ -56,6 +57,8 @@ class Seam:
     residual_px: float = float("nan")
     confirmed: bool = False
     reason: str = ""
+    overlap_mm: float | None = None  # the overlap's width across the seam, as placed
+    ink_pct: float | None = None  # share of the overlap that is ink (line work, text)
 
     def as_dict(self) -> dict:
         return {
@@ -64,6 +67,8 @@ class Seam:
             "residual_px": None if np.isnan(self.residual_px) else round(float(self.residual_px), 3),
             "confirmed": self.confirmed,
             "reason": self.reason,
+            "overlap_mm": None if self.overlap_mm is None else round(self.overlap_mm, 1),
+            "ink_pct": None if self.ink_pct is None else round(self.ink_pct, 3),
         }
 
 
@@ -116,6 +121,40 @@ def _candidate_pairs(n: int, grid: tuple[int, int] | None) -> list[tuple[int, in
             if 0 <= rr < rows and 0 <= cc < cols and rr * cols + cc < n:
                 pairs.append((i, rr * cols + cc))
     return pairs
+
+
+INK_PCT = 0.05  # an overlap with less ink than this (% of its area) holds nothing to match
+
+
+def _overlap_ink(small_a, small_b, t_a, t_b, scale: float, dpi: float) -> tuple[float, float]:
+    """The overlap of two placed tiles (working resolution): its width across the seam in mm and
+    the share of it that is ink, as tile a saw it."""
+    ha, wa = small_a.shape
+    hb, wb = small_b.shape
+    a3, b3 = np.vstack([t_a, [0, 0, 1]]), np.vstack([t_b, [0, 0, 1]])
+    a_to_b = np.linalg.inv(b3) @ a3  # full-resolution tile a -> tile b
+    m = a_to_b[:2].copy()
+    m[:, 2] *= scale
+    inside = cv2.warpAffine(np.full((hb, wb), 255, np.uint8), cv2.invertAffineTransform(m), (wa, ha)) > 0
+    area = int(inside.sum())
+    if area == 0:
+        return 0.0, 0.0
+    ys, xs = np.nonzero(inside)
+    across = min(int(xs.max() - xs.min()), int(ys.max() - ys.min())) + 1
+    ink = float((small_a[inside] < 128).mean()) * 100
+    return across / (dpi * scale) * 25.4, ink
+
+
+def _side(a: int, b: int, grid: tuple[int, int] | None) -> str | None:
+    """Where tile b lies from tile a in the scan grid, when they share an edge."""
+    if grid is None:
+        return None
+    cols = grid[1]
+    if b == a + 1 and a // cols == b // cols:
+        return "right"
+    if b == a + cols:
+        return "below"
+    return None
 
 
 def _solve(n: int, pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], anchor: int):
@@ -214,17 +253,33 @@ def place_tiles(  # noqa: C901 (one solve in stages that share state: match, sol
         a, b = pair
         fa_, fb_ = features[a], features[b]
         matches = match(fa_.descriptors, fb_.descriptors)
-        if len(matches) < MIN_INLIERS:
-            return pair, None, "no match in the overlap"
-        pa = fa_.points[[m.queryIdx for m in matches]]
-        pb = fb_.points[[m.trainIdx for m in matches]]
-        coarse, _inliers = best_hypothesis(small[a], small[b], pa, pb)
+        coarse = None
+        if len(matches) >= MIN_INLIERS:
+            pa = fa_.points[[m.queryIdx for m in matches]]
+            pb = fb_.points[[m.trainIdx for m in matches]]
+            coarse, _inliers = best_hypothesis(small[a], small[b], pa, pb)
+        found = None
+        if coarse is not None:
+            found = patch_correspondences(grays[a], grays[b], small[b], coarse, scale, dpi)
+        side = _side(a, b, grid)
+        if side is not None and (
+            coarse is None or len(found[0] if found[0] is not None else ()) < CONFIRM_PATCHES
+        ):
+            # a narrow overlap gives features too few to pair and square patches too few to
+            # confirm: b's edge searched for along a's, then patches long along the seam
+            edge = edge_hypothesis(small[a], small[b], side, dpi * scale) if coarse is None else coarse
+            if edge is not None:
+                along = "y" if side == "right" else "x"
+                longer = patch_correspondences(grays[a], grays[b], small[b], edge, scale, dpi, along=along)
+                if longer[0] is not None and (
+                    found is None or found[0] is None or len(longer[0]) > len(found[0])
+                ):
+                    coarse, found = edge, longer
         if coarse is None:
             return pair, None, "no match in the overlap"
-        fa, fb = patch_correspondences(grays[a], grays[b], small[b], coarse, scale, dpi)
-        if fa is None:
+        if found[0] is None:
             return pair, None, "overlap too empty to fix the seam"
-        return pair, (fa, fb), ""
+        return pair, found, ""
 
     with ThreadPoolExecutor(WORKERS) as pool:  # OpenCV lets go of the interpreter while it works
         for k, ((a, b), found, reason) in enumerate(pool.map(match_pair, candidates)):
@@ -278,14 +333,22 @@ def place_tiles(  # noqa: C901 (one solve in stages that share state: match, sol
             _place_by_grid(transforms, own, group, grid, tiles)
     for key, seam in seams.items():
         a, b = key
-        if key in good and transforms[a] is not None and transforms[b] is not None:
+        both = transforms[a] is not None and transforms[b] is not None
+        if both:
+            seam.overlap_mm, seam.ink_pct = _overlap_ink(
+                small[a], small[b], transforms[a], transforms[b], scale, dpi
+            )
+        if key in good and both:
             pa, pb = good[key]
             seam.residual_px = float(np.percentile(_residuals(transforms[a], transforms[b], pa, pb), 95))
             seam.confirmed = not seam.reason and seam.residual_px <= MAX_RESIDUAL_PX
             if not seam.confirmed and not seam.reason:
                 seam.reason = "content disagrees by more than a pixel"
         elif (a in main) != (b in main) and not seam.reason.startswith("disagrees"):
-            seam.reason = "nothing in the overlap to match: placed from the tile grid"
+            if seam.ink_pct is not None and seam.ink_pct >= INK_PCT:
+                seam.reason = "line work in the overlap could not be matched: placed from the tile grid"
+            else:
+                seam.reason = "nothing in the overlap to match: placed from the tile grid"
     # shift so that every placed tile lands at positive coordinates
     corners = []
     for t, tile in zip(transforms, tiles, strict=True):

@@ -105,6 +105,39 @@ def test_a_seam_over_blank_paper_is_reported_not_guessed():
     result = place_tiles(tiles, DPI, grid=(1, 2))
     assert result.verdict == "needs_rescan" and result.rescan
     assert not any(s.confirmed for s in result.seams)
+    (seam,) = result.seams
+    assert seam.ink_pct is not None and seam.ink_pct < 0.05 and seam.reason.startswith("nothing in the overlap")
+    assert 20 < seam.overlap_mm < 80  # as placed from the grid (truly 48 mm)
+
+
+def _busy_drawing(w: int, h: int, seed: int) -> np.ndarray:
+    """Denser line work (rooms, fittings, numbers), as in the narrow overlaps of a real plan."""
+    rng = np.random.default_rng(seed)
+    sheet = np.full((h, w), 255, np.uint8)
+    cv2.rectangle(sheet, (30, 30), (w - 30, h - 30), 0, 3)
+    for _ in range(w * h // 25000):
+        x, y = int(rng.integers(40, w - 100)), int(rng.integers(40, h - 100))
+        rw, rh = int(rng.integers(30, 200)), int(rng.integers(30, 200))
+        cv2.rectangle(sheet, (x, y), (x + rw, y + rh), 0, int(rng.integers(1, 3)))
+        cv2.line(sheet, (x, y + rh // 2), (x + rw // 3, y + rh // 2 - 20), 0, 1)
+        cv2.circle(sheet, (x + rw // 2, y + rh // 2), int(rng.integers(4, 15)), 0, 1)
+        cv2.putText(sheet, f"{rng.integers(1, 99)}", (x + 4, y + 16), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 0, 1)
+    return sheet
+
+
+def test_a_25_mm_overlap_with_line_work_is_matched_and_confirmed():
+    """An A1 plan on an A3 glass leaves about 25 mm between columns: too narrow for features, so
+    each seam is found along the tiles' facing edges, and confirmed by patches long along it."""
+    sheet = _busy_drawing(2600, 1700, seed=7)
+    tiles, truth = _tiles(sheet, grid=(2, 3), overlap=0.105, seed=7)
+    assert 95 < tiles[0].shape[1] * 0.105 < 100  # 25 mm at 100 dpi
+    result = place_tiles(tiles, DPI, grid=(2, 3))
+    assert result.verdict == "ok", result.as_dict()
+    edges = {(0, 1), (1, 2), (3, 4), (4, 5), (0, 3), (1, 4), (2, 5)}
+    by_pair = {(s.a, s.b): s for s in result.seams}
+    assert all(by_pair[p].confirmed for p in edges), [by_pair[p].as_dict() for p in edges]
+    assert all(20 < by_pair[p].overlap_mm < 32 and by_pair[p].ink_pct > 1 for p in [(0, 1), (1, 2)])
+    assert _restricted_error(result, truth, sheet.shape, tiles) < 1.0
 
 
 def test_stitch_command_writes_the_sheet_and_reports_each_seam(tmp_path, sohoa_home):
