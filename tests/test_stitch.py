@@ -12,15 +12,21 @@ DPI = 100
 
 
 def _drawing(
-    w: int = 1700, h: int = 1200, seed: int = 5, blank_band: tuple[int, int] | None = None
+    w: int = 1700,
+    h: int = 1200,
+    seed: int = 5,
+    blank_band: tuple[int, int] | None = None,
+    rooms: int = 55,
+    sizes: tuple[int, int] = (60, 250),
 ) -> np.ndarray:
-    """A sparse floor plan: walls, doors, dimension ticks, a title block with text."""
+    """A floor plan: walls, doors, dimension ticks, a title block with text (sparse by default;
+    more and smaller `rooms` for the busier line work of a real plan)."""
     rng = np.random.default_rng(seed)
     sheet = np.full((h, w), 255, np.uint8)
     cv2.rectangle(sheet, (30, 30), (w - 30, h - 30), 0, 3)
-    for _ in range(55):
+    for _ in range(rooms):
         x, y = int(rng.integers(60, w - 260)), int(rng.integers(60, h - 260))
-        rw, rh = int(rng.integers(60, 250)), int(rng.integers(60, 250))
+        rw, rh = int(rng.integers(*sizes)), int(rng.integers(*sizes))
         cv2.rectangle(sheet, (x, y), (x + rw, y + rh), 0, int(rng.integers(1, 4)))
         cv2.line(sheet, (x, y + rh // 2), (x + rw // 3, y + rh // 2 - 20), 0, 1)
         cv2.circle(sheet, (x + rw // 2, y + rh // 2), int(rng.integers(5, 25)), 0, 1)
@@ -106,29 +112,16 @@ def test_a_seam_over_blank_paper_is_reported_not_guessed():
     assert result.verdict == "needs_rescan" and result.rescan
     assert not any(s.confirmed for s in result.seams)
     (seam,) = result.seams
-    assert seam.ink_pct is not None and seam.ink_pct < 0.05 and seam.reason.startswith("nothing in the overlap")
+    assert (
+        seam.ink_pct is not None and seam.ink_pct < 0.05 and seam.reason.startswith("nothing in the overlap")
+    )
     assert 20 < seam.overlap_mm < 80  # as placed from the grid (truly 48 mm)
-
-
-def _busy_drawing(w: int, h: int, seed: int) -> np.ndarray:
-    """Denser line work (rooms, fittings, numbers), as in the narrow overlaps of a real plan."""
-    rng = np.random.default_rng(seed)
-    sheet = np.full((h, w), 255, np.uint8)
-    cv2.rectangle(sheet, (30, 30), (w - 30, h - 30), 0, 3)
-    for _ in range(w * h // 25000):
-        x, y = int(rng.integers(40, w - 100)), int(rng.integers(40, h - 100))
-        rw, rh = int(rng.integers(30, 200)), int(rng.integers(30, 200))
-        cv2.rectangle(sheet, (x, y), (x + rw, y + rh), 0, int(rng.integers(1, 3)))
-        cv2.line(sheet, (x, y + rh // 2), (x + rw // 3, y + rh // 2 - 20), 0, 1)
-        cv2.circle(sheet, (x + rw // 2, y + rh // 2), int(rng.integers(4, 15)), 0, 1)
-        cv2.putText(sheet, f"{rng.integers(1, 99)}", (x + 4, y + 16), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 0, 1)
-    return sheet
 
 
 def test_a_25_mm_overlap_with_line_work_is_matched_and_confirmed():
     """An A1 plan on an A3 glass leaves about 25 mm between columns: too narrow for features, so
     each seam is found along the tiles' facing edges, and confirmed by patches long along it."""
-    sheet = _busy_drawing(2600, 1700, seed=7)
+    sheet = _drawing(2600, 1700, seed=7, rooms=2600 * 1700 // 25000, sizes=(30, 200))
     tiles, truth = _tiles(sheet, grid=(2, 3), overlap=0.105, seed=7)
     assert 95 < tiles[0].shape[1] * 0.105 < 100  # 25 mm at 100 dpi
     result = place_tiles(tiles, DPI, grid=(2, 3))
