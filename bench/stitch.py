@@ -16,7 +16,13 @@ generated into --cases when missing. For each case and tool:
 - wall time and peak memory (max RSS, GNU time) of the whole command, SoHoa writing the PDF;
   PDF size.
 
+The "real" sets take the generator's tiles through tests/realscan.py, as desk scanners give them:
+a stretch of 0.1-0.6 % along the scan direction, a fold lifting 2-6 px over the last 300-600 px of
+one edge, 5-15 % less light across the glass, paper white 200-250; some with the 25 mm column
+overlaps of an A1 sheet on an A3 glass. Their truth follows each tile's flaws.
+
     .venv/bin/python bench/stitch.py --cases /tmp/sohoa-stitch-cases --repeat 3
+    .venv/bin/python bench/stitch.py --only real
 """
 
 from __future__ import annotations
@@ -38,14 +44,24 @@ sys.path.insert(0, str(SHARED))
 
 import stitch_metric  # noqa: E402
 
-# name, sheet, seed, overlap, density
+sys.path.insert(0, str(ROOT))
+from tests.realscan import ScanFlaws  # noqa: E402
+
+# name, sheet, seed, overlap, density, extra generator arguments, scanner flaws (tests/realscan.py)
 CASES = [
-    ("A2 8%", "A2", 41, 0.08, 1.0),
-    ("A2 sparse", "A2", 42, 0.20, 0.2),
-    ("A1 8%", "A1", 43, 0.08, 1.0),
-    ("A1 sparse 8%", "A1", 44, 0.08, 0.3),
-    ("A0 15 tiles", "A0", 45, 0.20, 1.0),
-    ("A0 8%", "A0", 46, 0.08, 1.0),
+    ("A2 8%", "A2", 41, 0.08, 1.0, (), False),
+    ("A2 sparse", "A2", 42, 0.20, 0.2, (), False),
+    ("A1 8%", "A1", 43, 0.08, 1.0, (), False),
+    ("A1 sparse 8%", "A1", 44, 0.08, 0.3, (), False),
+    ("A0 15 tiles", "A0", 45, 0.20, 1.0, (), False),
+    ("A0 8%", "A0", 46, 0.08, 1.0, (), False),
+    # as desk scanners make them: stretch, a lifted fold, light fall-off, paper white; narrow overlaps
+    ("real A1 25mm", "A1", 51, 0.0, 1.0, ("--grid", "2x3", "--tile-orient", "portrait"), True),
+    ("real A1 25mm sparse", "A1", 52, 0.0, 0.5, ("--grid", "2x3", "--tile-orient", "portrait"), True),
+    ("real A2 8%", "A2", 53, 0.08, 1.0, (), True),
+    ("real A1 8%", "A1", 54, 0.08, 1.0, (), True),
+    ("real A0 3x3", "A0", 55, 0.0, 1.0, ("--grid", "3x3", "--tile-orient", "landscape"), True),
+    ("real A0 15 tiles", "A0", 56, 0.20, 1.0, (), True),
 ]
 
 OPENCV = r"""
@@ -65,8 +81,12 @@ print(json.dumps({"status": int(status), "used": used}))
 """
 
 
-def generate(cases_dir: Path, name: str, sheet: str, seed: int, overlap: float, density: float) -> Path:
+def generate(
+    cases_dir: Path, name: str, sheet: str, seed: int, overlap: float, density: float, extra=(), flaws=False
+) -> Path:
     out = cases_dir / f"{sheet.lower()}_s{seed}_o{int(overlap * 100)}_d{int(density * 100)}"
+    if extra:
+        out = out.with_name(out.name + "_" + "_".join(a.strip("-") for a in extra))
     if not (out / "ground_truth.json").exists():
         print(f"generating {name} in {out} ...", file=sys.stderr)
         subprocess.run(
@@ -81,12 +101,37 @@ def generate(cases_dir: Path, name: str, sheet: str, seed: int, overlap: float, 
                 str(overlap),
                 "--density",
                 str(density),
+                *extra,
                 "--out",
                 str(out),
             ],
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    return flawed(out, seed) if flaws else out
+
+
+def flawed(case: Path, seed: int) -> Path:
+    """The case's tiles as a desk scanner gives them (tests/realscan.py), the truth kept with each
+    tile's flaws so that seams can still be judged."""
+    from tests.realscan import random_flaws
+
+    out = case.with_name(case.name + "_real")
+    if (out / "ground_truth.json").exists():
+        return out
+    out.mkdir(exist_ok=True)
+    gt = json.loads((case / "ground_truth.json").read_text())
+    rng = np.random.default_rng(seed + 1000)
+    for tile in gt["tiles"]:
+        flaws = random_flaws(rng, gt["dpi"])
+        img = cv2.imread(str(case / tile["file"]), cv2.IMREAD_COLOR)
+        cv2.imwrite(str(out / tile["file"]), flaws.apply(img), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        tile["flaws"] = flaws.as_dict()
+        tile["clean_size"] = [tile["width"], tile["height"]]
+        tile["width"], tile["height"] = flaws.size((tile["height"], tile["width"]))
+    (out / gt["sheet_file"]).unlink(missing_ok=True)
+    (out / gt["sheet_file"]).symlink_to(case / gt["sheet_file"])
+    (out / "ground_truth.json").write_text(json.dumps(gt))
     return out
 
 
@@ -112,9 +157,13 @@ def seam_truth(case: Path, report: dict) -> list[tuple[dict, float | None]]:
     pts = np.column_stack(
         [rng.uniform(0, gt["sheet_width"], 60000), rng.uniform(0, gt["sheet_height"], 60000)]
     ).astype(np.float32)
-    inside = []
-    for a, (w, h) in zip(A, sizes, strict=True):
+    inside, seen = [], []
+    for a, (w, h), t in zip(A, sizes, gt["tiles"], strict=True):
         q = cv2.transform(pts[None], a)[0]
+        if "flaws" in t:  # where the flawed scan shows each point
+            cw, ch = t["clean_size"]
+            q = ScanFlaws(**t["flaws"]).forward(q, (ch, cw))
+        seen.append(q)
         inside.append((q[:, 0] > 5) & (q[:, 0] < w - 5) & (q[:, 1] > 5) & (q[:, 1] < h - 5))
     mats = [None if t["matrix"] is None else np.array(t["matrix"]) for t in report["tiles"]]
     out = []
@@ -124,8 +173,8 @@ def seam_truth(case: Path, report: dict) -> list[tuple[dict, float | None]]:
         if mats[a] is None or mats[b] is None or not both.any():
             out.append((s, None))
             continue
-        pa = cv2.transform(cv2.transform(pts[both][None], A[a]), mats[a])[0]
-        pb = cv2.transform(cv2.transform(pts[both][None], A[b]), mats[b])[0]
+        pa = cv2.transform(seen[a][both][None], mats[a])[0]
+        pb = cv2.transform(seen[b][both][None], mats[b])[0]
         out.append((s, float(np.percentile(np.linalg.norm(pa - pb, axis=1), 95))))
     return out
 
@@ -288,10 +337,10 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="sohoa-bench-stitch-"))
     work.mkdir(parents=True, exist_ok=True)
     rows = []
-    for name, sheet, seed, overlap, density in CASES:
+    for name, sheet, seed, overlap, density, extra, flaws in CASES:
         if args.only and args.only.lower() not in name.lower():
             continue
-        case = generate(cases_dir, name, sheet, seed, overlap, density)
+        case = generate(cases_dir, name, sheet, seed, overlap or 0.2, density, extra, flaws)
         gt = json.loads((case / "ground_truth.json").read_text())
         label = f"{name} ({gt['grid_rows']}x{gt['grid_cols']})"
         s = run_sohoa(case, work, args.repeat)
