@@ -141,7 +141,8 @@ def patch_correspondences(
 ):
     """Refine a pair at full resolution: patches of tile b with structure in both directions,
     resampled into tile a's frame by the coarse fit, found in a by normalised cross-correlation
-    with a sub-pixel peak. Returns (pa, pb) of the patches that agree, or (None, None).
+    with a sub-pixel peak. Returns (pa, pb) of the patches that agree with one similarity, and
+    (pa, pb) of every patch found, which the seam's check must explain too; or Nones.
 
     `along` ("x" or "y"): the seam's direction when known; patches are then three times longer
     along it, so that a narrow overlap still holds patches with enough of the drawing in them."""
@@ -159,7 +160,7 @@ def patch_correspondences(
     ys, xs = np.mgrid[win : small_b.shape[0] - win : step, win : small_b.shape[1] - win : step]
     cand_b = np.column_stack([xs.ravel(), ys.ravel()]).astype(np.float32) / scale
     if len(cand_b) == 0:
-        return None, None
+        return None, None, None, None
     strength = score[ys.ravel(), xs.ravel()]
     cand_a = cv2.transform(cand_b[None], full)[0]
     inside = (
@@ -176,7 +177,7 @@ def patch_correspondences(
     keep = inside & (strength > max(floor, 1.0))
     cand_b, cand_a, strength = cand_b[keep], cand_a[keep], strength[keep]
     if len(cand_b) < 3:
-        return None, None
+        return None, None, None, None
     # strongest first, spread out: at most one patch per patch-sized cell
     order = np.argsort(strength)[::-1]
     chosen: list[int] = []
@@ -216,15 +217,15 @@ def patch_correspondences(
         pa.append((qa[0] + ax, qa[1] + ay))
         pb.append(tuple(cand_b[k]))
     if len(pa) < 4:
-        return None, None
+        return None, None, None, None
     pa_, pb_ = np.float32(pa), np.float32(pb)
     m, inliers = cv2.estimateAffinePartial2D(
         pb_, pa_, method=cv2.RANSAC, ransacReprojThreshold=1.0, maxIters=2000, confidence=0.999
     )
     if m is None or inliers.sum() < 4:
-        return None, None
+        return None, None, None, None
     keep = inliers.ravel().astype(bool)
-    return pa_[keep], pb_[keep]
+    return pa_[keep], pb_[keep], pa_, pb_
 
 
 EDGE_MM = 9.0  # strips of tile b this wide along its edge: inside the narrowest overlap (10 mm)

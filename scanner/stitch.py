@@ -83,15 +83,21 @@ class StitchResult:
     # per confirmed or trusted pair (a, b): matched points in tile a and in tile b (full resolution)
     pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
     tile_sizes: list[tuple[int, int]] = field(default_factory=list)  # per tile: width, height in pixels
+    review: list[tuple[int, int]] = field(default_factory=list)  # seams the model does not explain
 
     @property
     def verdict(self) -> str:
-        return "ok" if not self.rescan else "needs_rescan"
+        """ "ok"; "needs_rescan" (tiles no seam pins: scan them again); "needs_review" (every tile
+        pinned, but a seam's content disagrees: warped paper, which no rescan fixes)."""
+        if self.rescan:
+            return "needs_rescan"
+        return "needs_review" if self.review else "ok"
 
     def as_dict(self) -> dict:
         return {
             "verdict": self.verdict,
             "rescan_tiles": self.rescan,
+            "review_seams": [list(k) for k in self.review],
             "sheet_px": list(self.size),
             "dpi": self.dpi,
             "tiles": [
@@ -246,6 +252,7 @@ def place_tiles(  # noqa: C901 (one solve in stages that share state: match, sol
     report(progress, 0, len(candidates) + 2)
     seams: dict[tuple[int, int], Seam] = {}
     corr: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+    every: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}  # all patches found, outliers too
     min_spread = CONFIRM_SPREAD_MM / 25.4 * dpi
 
     def match_pair(pair: tuple[int, int]):
@@ -284,8 +291,9 @@ def place_tiles(  # noqa: C901 (one solve in stages that share state: match, sol
     with ThreadPoolExecutor(WORKERS) as pool:  # OpenCV lets go of the interpreter while it works
         for k, ((a, b), found, reason) in enumerate(pool.map(match_pair, candidates)):
             if found is not None:
-                fa, fb = found
+                fa, fb, all_a, all_b = found
                 corr[(a, b)] = (fa, fb)
+                every[(a, b)] = (all_a, all_b)
                 seams[(a, b)] = Seam(a, b, len(fa))
                 if len(fa) < CONFIRM_PATCHES or not spread_ok(fb, min_spread):
                     seams[(a, b)].reason = "overlap too empty to fix the seam"
@@ -331,6 +339,7 @@ def place_tiles(  # noqa: C901 (one solve in stages that share state: match, sol
             own = [sub[i].copy() if i in group else None for i in range(n)]
             _square(own, small, scale)
             _place_by_grid(transforms, own, group, grid, tiles)
+    review: list[tuple[int, int]] = []
     for key, seam in seams.items():
         a, b = key
         both = transforms[a] is not None and transforms[b] is not None
@@ -339,11 +348,14 @@ def place_tiles(  # noqa: C901 (one solve in stages that share state: match, sol
                 small[a], small[b], transforms[a], transforms[b], scale, dpi
             )
         if key in good and both:
-            pa, pb = good[key]
+            # every patch found in the overlap, not only those one affine explained: a warp where
+            # the paper lifted shows here instead of hiding among the outliers
+            pa, pb = every.get(key, good[key])
             seam.residual_px = float(np.percentile(_residuals(transforms[a], transforms[b], pa, pb), 95))
             seam.confirmed = not seam.reason and seam.residual_px <= MAX_RESIDUAL_PX
             if not seam.confirmed and not seam.reason:
-                seam.reason = "content disagrees by more than a pixel"
+                seam.reason = "content disagrees by more than a pixel: the paper may be warped"
+                review.append(key)
         elif (a in main) != (b in main) and not seam.reason.startswith("disagrees"):
             if seam.ink_pct is not None and seam.ink_pct >= INK_PCT:
                 seam.reason = "line work in the overlap could not be matched: placed from the tile grid"
@@ -386,6 +398,7 @@ def place_tiles(  # noqa: C901 (one solve in stages that share state: match, sol
         sorted(rescan),
         {k: v for k, v in good.items() if k in seams and seams[k].confirmed},
         [(int(t.shape[1]), int(t.shape[0])) for t in tiles],
+        sorted(review),
     )
 
 

@@ -229,3 +229,31 @@ def test_a_stretched_scan_is_never_silently_off():
         pb = cv2.transform(ub[both][None], result.transforms[b])[0]
         true_p95 = float(np.percentile(np.linalg.norm(pa - pb, axis=1), 95))
         assert not seam.confirmed or true_p95 <= 1.5, (seam.as_dict(), true_p95)
+
+
+def test_paper_lifted_at_a_seam_is_reported_for_review_never_ok_while_off():
+    """The right tile's paper lifted along the seam: its line work there is pushed outwards by up
+    to 4 px (more than a pixel for the last centimetre), which no placement of a flat tile fixes."""
+    from tests.realscan import ScanFlaws
+
+    sheet = _drawing(2000, 1200, seed=7, rooms=2000 * 1200 // 25000, sizes=(30, 200))
+    tiles, truth = _tiles(sheet, grid=(1, 2), overlap=0.2, seed=7)
+    lift = ScanFlaws(lift_px=4.0, lift_len=120.0, lift_side="left")
+    flawed = [tiles[0], lift.apply(tiles[1])]
+    result = place_tiles(flawed, DPI, grid=(1, 2))
+    (seam,) = result.seams
+    # the truth: where the flawed tiles show the shared points, once placed
+    rng = np.random.default_rng(4)
+    pts = np.column_stack([rng.uniform(0, 2000, 20000), rng.uniform(0, 1200, 20000)]).astype(np.float32)
+    ua = cv2.transform(pts[None], truth[0])[0]
+    ub = lift.forward(cv2.transform(pts[None], truth[1])[0], tiles[1].shape)
+    h, w = tiles[0].shape
+    both = (ua[:, 0] > 2) & (ua[:, 0] < w - 2) & (ub[:, 0] > 2) & (ub[:, 0] < w - 2)
+    both &= (ua[:, 1] > 2) & (ua[:, 1] < h - 2) & (ub[:, 1] > 2) & (ub[:, 1] < h - 2)
+    pa = cv2.transform(ua[both][None], result.transforms[0])[0]
+    pb = cv2.transform(ub[both][None], result.transforms[1])[0]
+    true_p95 = float(np.percentile(np.linalg.norm(pa - pb, axis=1), 95))
+    assert true_p95 > 1.0  # the warp is real...
+    assert result.verdict != "ok" and not seam.confirmed, (true_p95, seam.as_dict())  # ...and said
+    if result.verdict == "needs_review":
+        assert result.review == [(0, 1)] and "warped" in seam.reason

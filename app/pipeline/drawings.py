@@ -191,7 +191,7 @@ class SheetReport:
     """What stitching a drawing's scans (or compressing one large scan) gave: each tile's placement,
     each seam's check, the verdict and the tiles to scan again, and the written sheet's facts."""
 
-    verdict: str  # "ok" or "needs_rescan"
+    verdict: str  # "ok", "needs_rescan" or "needs_review" (warped paper: a seam's content disagrees)
     rescan_tiles: list[int]
     sheet_px: list[int]
     dpi: float
@@ -200,6 +200,7 @@ class SheetReport:
     sheet: dict  # the output: size in pixels and millimetres, bytes...
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    review_seams: list[list[int]] = field(default_factory=list)  # seams whose content disagrees
 
     @property
     def ok(self) -> bool:
@@ -213,6 +214,7 @@ class SheetReport:
         return {
             "verdict": self.verdict,
             "rescan_tiles": self.rescan_tiles,
+            "review_seams": self.review_seams,
             "dpi": self.dpi,
             "tiles": [{k: t.get(k) for k in ("placed", "matrix", "size")} for t in self.tiles],
             "seams": [{k: s[k] for k in ("tiles", "residual_px", "confirmed", "reason")} for s in self.seams],
