@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.config import Settings
 from app.credentials import portal_credentials
+from app.pipeline.sign import queue_signed
 from app.workspace import ArtifactKind, DossierStatus, Status, Workspace
 from common.progress import Progress
 from upload import FolderTarget, Outbox, UploadSummary, run_upload
@@ -86,8 +87,10 @@ def upload_due(
     on_status=None,
     pause: threading.Event | None = None,
 ) -> UploadSummary:
-    """Send everything due to the folder target (the default) or the portal, then purge old copies."""
+    """Send everything due to the folder target (the default) or the portal, then purge old copies.
+    Parts a crash left signed but not queued are queued first."""
     with Outbox(ws.outbox_path) as outbox:
+        queue_signed(ws, outbox, settings)
         if portal or (settings.portal_url and not folder):
             target = portal_target(settings, portal or settings.portal_url)
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -16,6 +17,8 @@ from common.progress import Progress
 from signing import SignOptions, TokenSession, sign_pdfs, verify_pdf
 from signing.verify import VerifyReport
 from upload import Outbox
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -113,6 +116,27 @@ def _queue(
     ws.set_component_status(comp.id, Status.QUEUED)
     ws.record("outbox.queue", str(comp.id), {"item": item.id, "sha256": item.sha256, "new": created})
     return SignedPart(comp, art, report, item.id, created)
+
+
+def queue_signed(ws: Workspace, outbox: Outbox, settings: Settings) -> list[SignedPart]:
+    """Queue the parts a crash left signed but not queued (the signed file recorded, the process
+    killed before it reached the outbox): each verified again, then queued as signing would have."""
+    stuck = ws.parts_in(Status.SIGNED)
+    if not stuck:
+        return []
+    roots = trust_roots(ws.root, settings)
+    parts = []
+    for code, name in stuck:
+        comp = ws.component(code, name)
+        art = ws.latest_artifact(comp.id, ArtifactKind.SIGNED_PDF)
+        if art is None:
+            continue
+        report = verify_pdf(ws.blobs.path(art.blob), roots)
+        if not report.ok:
+            log.warning("%s/%s: its signed file does not verify; left for the clerk", code, name)
+            continue
+        parts.append(_queue(ws, outbox, comp, art, report, art.meta_dict.get("signer", "")))
+    return parts
 
 
 def queue_file(
