@@ -189,12 +189,21 @@ class SheetDialog(QDialog):
         self.note = QLabel()
         self.note.setWordWrap(True)
         rescan = (stitch or {}).get("rescan_tiles") or []
+        review = (stitch or {}).get("review_seams") or []
         if rescan:
             self.note.setText(
                 self.tr(
                     "Seams outlined in red could not be checked against the drawing. Scan these parts "
                     "again with the sheet shifted: {parts}"
                 ).replace("{parts}", ", ".join(str(i + 1) for i in rescan))
+            )
+        elif review:
+            self.note.setText(
+                self.tr(
+                    "At the seams outlined in red the drawing does not line up to a pixel: the paper "
+                    "was probably lifted at a fold ({seams}). Check the sheet there; scan again only "
+                    "with the paper flattened."
+                ).replace("{seams}", ", ".join(f"{a + 1} | {b + 1}" for a, b in review))
             )
         else:
             self.note.setText(self.tr("Every seam was checked against the drawing."))
@@ -215,13 +224,17 @@ class SheetDialog(QDialog):
         self.view.fitInView(self.sheet, Qt.AspectRatioMode.KeepAspectRatio)
 
     def _mark_weak_seams(self, stitch: dict, pt_per_px: float) -> list:
-        """The overlap of each unconfirmed seam of a part to scan again, outlined, with the parts'
-        numbers (a diagonal neighbour's unconfirmed corner is normal when the sides hold)."""
+        """The overlap of each unconfirmed seam of a part to scan again, and of each seam to review
+        (warped paper), outlined, with the parts' numbers (a diagonal neighbour's unconfirmed
+        corner is normal when the sides hold)."""
         tiles = stitch.get("tiles") or []
         rescan = set(stitch.get("rescan_tiles") or [])
+        review = {tuple(s) for s in stitch.get("review_seams") or []}
         marks = []
         for seam in stitch.get("seams") or []:
-            if seam.get("confirmed") or not rescan.intersection(seam["tiles"]):
+            if seam.get("confirmed"):
+                continue
+            if not rescan.intersection(seam["tiles"]) and tuple(seam["tiles"]) not in review:
                 continue
             a, b = seam["tiles"]
             boxes = []

@@ -80,6 +80,14 @@ def test_stitching_from_the_window_adds_one_sheet_component(qtbot, workspace, ti
     weak = SheetDialog(str(workspace.blobs.path(art.blob)), stitch, win)
     assert [(a, b) for a, b, _item in weak.weak] == [(0, 1)] and "2" in weak.note.text()
     weak.done(0)
+    # every part pinned, but a seam's drawing does not line up (paper lifted): said, not "checked"
+    stitch.update(rescan_tiles=[], review_seams=[[0, 1]])
+    warped = SheetDialog(str(workspace.blobs.path(art.blob)), stitch, win)
+    assert [(a, b) for a, b, _item in warped.weak] == [(0, 1)] and "1 | 2" in warped.note.text()
+    plain = SheetDialog(str(workspace.blobs.path(art.blob)), {}, win)
+    assert warped.note.text() != plain.note.text()  # not "every seam was checked"
+    plain.done(0)
+    warped.done(0)
     dlg.done(0)
     win.runner.shutdown()
 

@@ -1127,6 +1127,10 @@ Hãy xác nhận yêu cầu trên điện thoại.</translation>
         <translation>Các đường ghép viền đỏ không kiểm tra được theo nội dung bản vẽ. Hãy quét lại các phần sau, dịch bản vẽ đi: {parts}</translation>
     </message>
     <message>
+        <source>At the seams outlined in red the drawing does not line up to a pixel: the paper was probably lifted at a fold ({seams}). Check the sheet there; scan again only with the paper flattened.</source>
+        <translation>Tại các đường nối viền đỏ, bản vẽ không khớp đến từng điểm ảnh: giấy có lẽ bị vênh lên ở nếp gấp ({seams}). Hãy kiểm tra bản vẽ ở đó; chỉ quét lại khi đã làm phẳng giấy.</translation>
+    </message>
+    <message>
         <source>Every seam was checked against the drawing.</source>
         <translation>Mọi đường ghép đều đã được kiểm tra theo nội dung bản vẽ.</translation>
     </message>
