@@ -82,6 +82,16 @@ def processed_dossier(code: str, scan_pdf: Path, parts: int) -> None:
             ws.add_artifact(comp.id, ArtifactKind.OCR_PDF, scan_pdf, status=Status.PROCESSED)
 
 
+def _recorded_transaction(code: str) -> bool:
+    from app.workspace import Workspace
+
+    with Workspace(Path(os.environ["SOHOA_HOME"])) as ws:
+        return any(
+            json.loads(r["batch"]).get("transactions") and ws.dossier_by_id(r["dossier_id"]).code == code
+            for r in ws.remote_requests()
+        )
+
+
 def killed_while_waiting(url: str, code: str, user_id: str) -> dict:
     """`sohoa dossier sign CODE --remote` killed (SIGKILL) once the signer has been asked; the request."""
     before = len(requests_asked(url))
@@ -96,6 +106,10 @@ def killed_while_waiting(url: str, code: str, user_id: str) -> dict:
     deadline = time.monotonic() + 60
     while len(requests_asked(url)) == before and time.monotonic() < deadline:
         time.sleep(0.2)
+    # and once the workspace holds the service's transaction: killed between the two, the request
+    # is ended as never asked (its approval on the phone would be void), a case of its own
+    while not _recorded_transaction(code) and time.monotonic() < deadline:
+        time.sleep(0.1)
     child.send_signal(signal.SIGKILL)
     child.wait(10)
     return requests_asked(url)[-1]
