@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 
 from common.errors import Cancelled
 from common.urls import protected
+from common.vntime import iso_vietnam_time
 from records.answer import MAX_BYTES, Answer, RequestFacts, parse_answer
 from records.errors import (
     AnswerTooLarge,
@@ -22,12 +22,6 @@ from records.errors import (
 )
 
 log = logging.getLogger(__name__)
-
-VIETNAM = timezone(timedelta(hours=7))
-
-
-def now_vietnam() -> str:
-    return datetime.now(UTC).astimezone(VIETNAM).isoformat(timespec="seconds")
 
 
 def fetch(
@@ -53,7 +47,7 @@ def fetch(
         raise InsecureDataService(url=url)
     our_id = uuid.uuid4().hex
     sent = {**(headers or {}), request_id_header: our_id, "Accept": "application/json, application/xml"}
-    requested_at = now_vietnam()
+    requested_at = iso_vietnam_time()
     name = service_name or service
     kwargs = {"params": query} if method.upper() == "GET" else {"json": query}
     try:

@@ -8,7 +8,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -27,6 +27,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError,
 from common.atomic import atomic_output
 from common.fonts import stamp_font
 from common.progress import Progress, check_cancel, report
+from common.vntime import iso_vietnam_time, vietnam_time
 from signing.errors import (
     BadPdf,
     CertificateRevoked,
@@ -47,20 +48,8 @@ STAMP_TEXT = "Ký bởi: %(signer)s\nSố định danh: %(citizen_id)s\nThời g
 # The official's certification of an electronic copy of a paper original (top right of page 1, no
 # image): the kind of copy, the agency, and the signing time in ISO 8601 with Vietnam's time zone.
 CERTIFY_TEXT = "%(copy_kind)s\n%(agency)s\nThời gian ký: %(iso_time)s"
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # Vietnam keeps UTC+7 all year
 OFFICIAL_FIELD = "SoHoaCertify"
 HTTP_TIMEOUT = 20  # seconds, for the TSA and revocation servers
-
-
-def vietnam_time(moment: datetime | None = None) -> str:
-    """A signing time as a Vietnamese reader expects it: day/month/year, 24 h clock, UTC+07:00."""
-    moment = (moment or datetime.now(UTC)).astimezone(VIETNAM_TIME)
-    return moment.strftime("%d/%m/%Y %H:%M:%S") + " (GMT+7)"
-
-
-def iso_vietnam_time(moment: datetime | None = None) -> str:
-    """ISO 8601 with the Vietnam time zone, to the second: 2026-11-28T09:30:00+07:00."""
-    return (moment or datetime.now(UTC)).astimezone(VIETNAM_TIME).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

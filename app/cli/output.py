@@ -47,7 +47,7 @@ def out(args: argparse.Namespace, data, text: str) -> int:
 def local_time(iso: str) -> str:
     from datetime import datetime
 
-    from signing.pades import vietnam_time
+    from common.vntime import vietnam_time
 
     try:
         return vietnam_time(datetime.fromisoformat(iso))

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.sign_dialog import role_choice
+
 
 class RemoteSignDialog(QDialog):
     find_requested = Signal()
@@ -51,10 +53,7 @@ class RemoteSignDialog(QDialog):
 
         first = QWidget()
         form = QFormLayout(first)
-        self.role = QComboBox()
-        self.role.addItem(self.tr("Citizen signs the documents"), "citizen")
-        self.role.addItem(self.tr("Official certifies the electronic copy (SAO Y)"), "official")
-        self.role.addItem(self.tr("Official signs the data records"), "record")
+        self.role = role_choice()
         self.provider = QComboBox()
         for key, name in providers:
             self.provider.addItem(name, key)

@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import translate
+from common.errors import QT_TRANSLATE_NOOP
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -72,6 +75,21 @@ def choices_from(listing: list[tuple[str, list]]) -> list[Choice]:
     return out
 
 
+ROLES = (
+    ("citizen", QT_TRANSLATE_NOOP("SignDialog", "Citizen signs the documents")),
+    ("official", QT_TRANSLATE_NOOP("SignDialog", "Official certifies the electronic copy (SAO Y)")),
+    ("record", QT_TRANSLATE_NOOP("SignDialog", "Official signs the data records")),
+)
+
+
+def role_choice() -> QComboBox:
+    """Who signs, the same in the token and the remote signing dialogs."""
+    combo = QComboBox()
+    for role, text in ROLES:
+        combo.addItem(translate("SignDialog", text), role)
+    return combo
+
+
 class SignDialog(QDialog):
     """Step 1: the role and the certificate. Step 2: what is signed, who signs, what it means;
     then the PIN (or the token's own keypad)."""
@@ -91,10 +109,7 @@ class SignDialog(QDialog):
         # -- step 1 --
         first = QWidget()
         form = QFormLayout(first)
-        self.role = QComboBox()
-        self.role.addItem(self.tr("Citizen signs the documents"), "citizen")
-        self.role.addItem(self.tr("Official certifies the electronic copy (SAO Y)"), "official")
-        self.role.addItem(self.tr("Official signs the data records"), "record")
+        self.role = role_choice()
         self.certs = QListWidget()
         self.certs.setMinimumHeight(140)
         self.status = QLabel(self.tr("Looking for tokens..."))

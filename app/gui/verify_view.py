@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import translate
 from common.errors import QT_TRANSLATE_NOOP
-from signing.pades import vietnam_time
+from common.vntime import vietnam_time
 from signing.verify import VerifyReport
 
 REVOCATION_TEXT = {

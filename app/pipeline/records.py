@@ -16,6 +16,7 @@ from app.dataservices import api_headers, query_for, service_entry, service_url
 from app.signsetup import sign_options
 from app.workspace import Artifact, ArtifactKind, Component, Status, Workspace
 from common.errors import QT_TRANSLATE_NOOP, UserError
+from common.vntime import iso_vietnam_time
 from records import (
     Answer,
     Change,
@@ -29,7 +30,6 @@ from records import (
 from records.answer import MAX_BYTES, label_for, value_at
 from records.diff import side_by_side
 from records.errors import RecordError
-from records.fetch import now_vietnam
 
 COMPONENT = "Phiếu kết quả khai thác dữ liệu"
 
@@ -108,7 +108,7 @@ def saved_answer(
         service_name=name,
         endpoint="",
         query={},
-        requested_at=now_vietnam(),
+        requested_at=iso_vietnam_time(),
         official=ws.actor,
         dossier=code,
         procedure_code=dossier.procedure,

@@ -809,18 +809,6 @@
         <translation>Ký số từ xa</translation>
     </message>
     <message>
-        <source>Citizen signs the documents</source>
-        <translation>Công dân ký các giấy tờ</translation>
-    </message>
-    <message>
-        <source>Official certifies the electronic copy (SAO Y)</source>
-        <translation>Cán bộ chứng thực bản sao điện tử (SAO Y)</translation>
-    </message>
-    <message>
-        <source>Official signs the data records</source>
-        <translation>Cán bộ ký phiếu kết quả khai thác dữ liệu</translation>
-    </message>
-    <message>
         <source>CCCD number or account</source>
         <translation>Số CCCD hoặc tài khoản</translation>
     </message>
